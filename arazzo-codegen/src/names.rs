@@ -1,0 +1,98 @@
+//! Rust names from Arazzo and OpenAPI names: `register-and-activate-sim` →
+//! `register_and_activate_sim` / `RegisterAndActivateSim`, keywords and clashes made safe.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::types::Field;
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+fn only_ident_chars(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+fn fix_start(mut s: String) -> String {
+    if s.chars().next().is_none_or(|c| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    s
+}
+
+/// A snake_case value name (function, field, variable), as written in Rust source: a keyword
+/// becomes a raw identifier (`r#type`).
+pub fn field_name(name: &str) -> String {
+    let snake = fix_start(only_ident_chars(name).to_snake_case());
+    if NOT_RAW.contains(&snake.as_str()) {
+        format!("{snake}_")
+    } else if KEYWORDS.contains(&snake.as_str()) {
+        format!("r#{snake}")
+    } else {
+        snake
+    }
+}
+
+/// An UpperCamelCase type or variant name.
+pub fn type_name(name: &str) -> String {
+    let camel = only_ident_chars(name).to_upper_camel_case();
+    if camel.is_empty() {
+        return camel;
+    }
+    let camel = fix_start(camel);
+    if NOT_RAW.contains(&camel.as_str()) {
+        format!("{camel}_")
+    } else {
+        camel
+    }
+}
+
+/// Makes field names unique (`groupId` and `group_id` in one schema).
+pub fn dedupe_fields(fields: &mut [Field]) {
+    for i in 1..fields.len() {
+        while fields[..i].iter().any(|f| f.ident == fields[i].ident) {
+            fields[i].ident.push('_');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            field_name("registerAndActivateSim"),
+            "register_and_activate_sim"
+        );
+        assert_eq!(
+            field_name("register-and-activate-sim"),
+            "register_and_activate_sim"
+        );
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("2fa"), "_2fa");
+        assert_eq!(
+            type_name("register-and-activate-sim"),
+            "RegisterAndActivateSim"
+        );
+        assert_eq!(type_name("(null value)"), "NullValue");
+        assert_eq!(type_name("s1.standard"), "S1Standard");
+        assert_eq!(type_name("1x"), "_1x");
+    }
+}

@@ -1,0 +1,279 @@
+//! An OpenAPI 3.x description, indexed by operation: what a step needs to build its request and
+//! type its outputs.
+
+use crate::diag::{Diagnostic, Pos};
+use crate::load::Node;
+
+/// A security scheme from `components.securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `type: apiKey`.
+    ApiKey {
+        /// `in`: `header`, `query` or `cookie`.
+        location: String,
+        /// `name`.
+        parameter: String,
+    },
+    /// `type: http, scheme: bearer`, `oauth2`, `openIdConnect`.
+    Bearer,
+    /// `type: http, scheme: basic`.
+    Basic,
+}
+
+/// A parameter an operation declares (path-level and operation-level merged).
+#[derive(Debug, Clone)]
+pub struct OpParam {
+    /// `name`.
+    pub name: String,
+    /// `in`.
+    pub location: String,
+    /// `required` (always true for `path`).
+    pub required: bool,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// Its parameters.
+    pub params: Vec<OpParam>,
+    /// The request body media types, in document order.
+    pub request_media: Vec<String>,
+    /// `(status code or "default", JSON schema of the response body if any)`.
+    pub responses: Vec<(String, Option<Node>)>,
+    /// Effective security: alternatives of scheme-name sets.
+    pub security: Vec<Vec<String>>,
+    /// `summary`.
+    pub summary: Option<String>,
+}
+
+/// A loaded OpenAPI description.
+#[derive(Debug, Clone)]
+pub struct OpenApi {
+    /// The file, as shown in messages.
+    pub file: String,
+    /// The whole document, for `$ref` resolution.
+    pub root: Node,
+    /// `servers[*].url`.
+    pub servers: Vec<String>,
+    /// Every operation with an `operationId`.
+    pub operations: Vec<Operation>,
+    /// `components.securitySchemes`, in document order.
+    pub schemes: Vec<(String, SchemeKind)>,
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const MAX_REF_HOPS: usize = 64;
+
+impl OpenApi {
+    /// Indexes a loaded description. Fails when it is not OpenAPI 3.x.
+    pub fn from_node(root: Node, file: &str) -> Result<Self, Diagnostic> {
+        match root.get("openapi").and_then(Node::as_str) {
+            Some(v) if v.starts_with("3.") => {}
+            Some(v) => {
+                return Err(Diagnostic::new(
+                    file,
+                    Some(root.pos),
+                    format!("OpenAPI version `{v}` is not supported; expected 3.x"),
+                ));
+            }
+            None => {
+                return Err(Diagnostic::new(
+                    file,
+                    Some(root.pos),
+                    "not an OpenAPI 3.x description (no `openapi` field)",
+                ));
+            }
+        }
+        let mut api = OpenApi {
+            file: file.to_owned(),
+            servers: Vec::new(),
+            operations: Vec::new(),
+            schemes: Vec::new(),
+            root: Node {
+                pos: Pos::default(),
+                kind: crate::load::Kind::Null,
+            },
+        };
+        api.servers = root
+            .get("servers")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| s.get("url").and_then(Node::as_str).map(str::to_owned))
+            .collect();
+        let global_security = root.get("security").map(read_security);
+        for (name, node) in root
+            .get("components")
+            .and_then(|c| c.get("securitySchemes"))
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            let node = resolve_in(&root, node);
+            let kind = match node.get("type").and_then(Node::as_str) {
+                Some("apiKey") => SchemeKind::ApiKey {
+                    location: node
+                        .get("in")
+                        .and_then(Node::as_str)
+                        .unwrap_or("header")
+                        .to_owned(),
+                    parameter: node
+                        .get("name")
+                        .and_then(Node::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                },
+                Some("http")
+                    if node
+                        .get("scheme")
+                        .and_then(Node::as_str)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("basic")) =>
+                {
+                    SchemeKind::Basic
+                }
+                _ => SchemeKind::Bearer,
+            };
+            api.schemes.push((name.name.clone(), kind));
+        }
+        for (path, item) in root.get("paths").and_then(Node::as_map).unwrap_or_default() {
+            let item = resolve_in(&root, item);
+            let path_params = item.get("parameters");
+            for (method, op) in item.as_map().unwrap_or_default() {
+                if !METHODS.contains(&method.name.as_str()) {
+                    continue;
+                }
+                let Some(id) = op.get("operationId").and_then(Node::as_str) else {
+                    continue;
+                };
+                let mut params: Vec<OpParam> = Vec::new();
+                for list in [path_params, op.get("parameters")].into_iter().flatten() {
+                    for p in list.as_seq().unwrap_or_default() {
+                        let p = resolve_in(&root, p);
+                        let (Some(name), Some(location)) = (
+                            p.get("name").and_then(Node::as_str),
+                            p.get("in").and_then(Node::as_str),
+                        ) else {
+                            continue;
+                        };
+                        let required = location == "path"
+                            || matches!(
+                                p.get("required").map(|n| &n.kind),
+                                Some(crate::load::Kind::Bool(true))
+                            );
+                        // An operation-level parameter overrides a path-level one of the same name and place.
+                        params.retain(|q| !(q.name == name && q.location == location));
+                        params.push(OpParam {
+                            name: name.to_owned(),
+                            location: location.to_owned(),
+                            required,
+                        });
+                    }
+                }
+                let request_media = op
+                    .get("requestBody")
+                    .map(|b| resolve_in(&root, b))
+                    .and_then(|b| b.get("content"))
+                    .and_then(Node::as_map)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(k, _)| k.name.clone())
+                    .collect();
+                let responses = op
+                    .get("responses")
+                    .and_then(Node::as_map)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(code, response)| {
+                        let response = resolve_in(&root, response);
+                        let schema = response
+                            .get("content")
+                            .and_then(Node::as_map)
+                            .unwrap_or_default()
+                            .iter()
+                            .find(|(media, _)| is_json(&media.name))
+                            .and_then(|(_, m)| m.get("schema"))
+                            .cloned();
+                        (code.name.clone(), schema)
+                    })
+                    .collect();
+                let security = op
+                    .get("security")
+                    .map(read_security)
+                    .or_else(|| global_security.clone())
+                    .unwrap_or_default();
+                api.operations.push(Operation {
+                    id: id.to_owned(),
+                    method: method.name.to_uppercase(),
+                    path: path.name.clone(),
+                    params,
+                    request_media,
+                    responses,
+                    security,
+                    summary: op.get("summary").and_then(Node::as_str).map(str::to_owned),
+                });
+            }
+        }
+        api.root = root;
+        Ok(api)
+    }
+
+    /// The operation with this `operationId`.
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.id == id)
+    }
+
+    /// Follows `$ref`s (local ones) from `node`.
+    pub fn resolve<'a>(&'a self, node: &'a Node) -> &'a Node {
+        resolve_in(&self.root, node)
+    }
+
+    /// The component name a `$ref` at `node` points to (`#/components/schemas/Sim` → `Sim`).
+    pub fn ref_name(node: &Node) -> Option<&str> {
+        node.get("$ref")
+            .and_then(Node::as_str)
+            .and_then(|r| r.rsplit('/').next())
+    }
+}
+
+/// Whether a media type carries JSON.
+pub fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn resolve_in<'a>(root: &'a Node, mut node: &'a Node) -> &'a Node {
+    for _ in 0..MAX_REF_HOPS {
+        let Some(target) = node
+            .get("$ref")
+            .and_then(Node::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| root.pointer(pointer))
+        else {
+            return node;
+        };
+        node = target;
+    }
+    node
+}
+
+fn read_security(node: &Node) -> Vec<Vec<String>> {
+    node.as_seq()
+        .unwrap_or_default()
+        .iter()
+        .map(|alternative| {
+            alternative
+                .as_map()
+                .unwrap_or_default()
+                .iter()
+                .map(|(k, _)| k.name.clone())
+                .collect()
+        })
+        .collect()
+}

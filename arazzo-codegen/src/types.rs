@@ -1,0 +1,320 @@
+//! Rust types from JSON Schemas: workflow inputs, and the response schemas step outputs land on.
+
+use heck::ToUpperCamelCase;
+
+use crate::load::{Kind, Node};
+use crate::names;
+use crate::openapi::OpenApi;
+
+/// A Rust type the generated code uses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RustType {
+    /// `String`
+    String,
+    /// `::arazzo_runtime::Secret` (`format: password`)
+    Secret,
+    /// `i64`
+    I64,
+    /// `f64`
+    F64,
+    /// `bool`
+    Bool,
+    /// `u16` (`$statusCode`)
+    U16,
+    /// `serde_json::Value`: the schema says nothing more precise.
+    Json,
+    /// `Vec<T>`
+    Vec(Box<RustType>),
+    /// `Option<T>`
+    Option(Box<RustType>),
+    /// A generated enum or struct, by name.
+    Named(String),
+}
+
+/// A generated string enum with a fallback variant for values the description did not list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// The type name.
+    pub name: String,
+    /// `(variant name, wire value)`.
+    pub variants: Vec<(String, String)>,
+    /// The name of the fallback variant holding any other value.
+    pub fallback: String,
+    /// The schema's description.
+    pub doc: Option<String>,
+}
+
+/// A generated struct (workflow inputs and their nested objects).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// The type name.
+    pub name: String,
+    /// Its documentation.
+    pub doc: Vec<String>,
+    /// Its fields.
+    pub fields: Vec<Field>,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name.
+    pub ident: String,
+    /// The name on the wire (for `#[serde(rename)]`).
+    pub wire: String,
+    /// Its type.
+    pub ty: RustType,
+    /// Its documentation.
+    pub doc: Option<String>,
+}
+
+/// Every named type one expansion generates; enums are shared when two outputs land on the same
+/// schema.
+#[derive(Debug, Default)]
+pub struct TypeRegistry {
+    /// The enums.
+    pub enums: Vec<EnumDef>,
+    /// The structs (inputs and nested input objects).
+    pub structs: Vec<StructDef>,
+}
+
+impl TypeRegistry {
+    fn add_enum(&mut self, name: &str, values: Vec<String>, doc: Option<String>) -> String {
+        if let Some(existing) = self
+            .enums
+            .iter()
+            .find(|e| e.name == name || e.name.starts_with(name))
+            .filter(|e| e.variants.iter().map(|(_, v)| v).eq(values.iter()))
+        {
+            return existing.name.clone();
+        }
+        let name = self.free_name(name);
+        let mut variants: Vec<(String, String)> = Vec::new();
+        for value in values {
+            let mut variant = names::type_name(&value);
+            if variant.is_empty() {
+                variant = "Empty".to_owned();
+            }
+            while variants.iter().any(|(v, _)| *v == variant) || variant == "Other" {
+                variant.push('_');
+            }
+            variants.push((variant, value));
+        }
+        self.enums.push(EnumDef {
+            name: name.clone(),
+            variants,
+            fallback: "Other".to_owned(),
+            doc,
+        });
+        name
+    }
+
+    /// A type name not yet taken.
+    pub fn free_name(&self, wanted: &str) -> String {
+        let taken = |n: &str| {
+            self.enums.iter().any(|e| e.name == n) || self.structs.iter().any(|s| s.name == n)
+        };
+        if !taken(wanted) {
+            return wanted.to_owned();
+        }
+        (2..)
+            .map(|i| format!("{wanted}{i}"))
+            .find(|n| !taken(n))
+            .unwrap_or_else(|| wanted.to_owned())
+    }
+
+    /// The type of a workflow input schema. Objects with properties become structs named
+    /// `name_hint`, string enums become enums.
+    pub fn input_type(&mut self, schema: &Node, name_hint: &str) -> RustType {
+        let ty = schema.get("type").and_then(Node::as_str);
+        if let Some(values) = string_enum(schema) {
+            let doc = description(schema);
+            return RustType::Named(self.add_enum(name_hint, values, doc));
+        }
+        match ty {
+            Some("string") => match schema.get("format").and_then(Node::as_str) {
+                Some("password") => RustType::Secret,
+                _ => RustType::String,
+            },
+            Some("integer") => RustType::I64,
+            Some("number") => RustType::F64,
+            Some("boolean") => RustType::Bool,
+            Some("array") => match schema.get("items") {
+                Some(items) => RustType::Vec(Box::new(
+                    self.input_type(items, &format!("{name_hint}Item")),
+                )),
+                None => RustType::Vec(Box::new(RustType::Json)),
+            },
+            Some("object") | None if schema.get("properties").is_some() => {
+                RustType::Named(self.input_struct(schema, name_hint, Vec::new()))
+            }
+            _ => RustType::Json,
+        }
+    }
+
+    /// Generates the struct for an object schema and returns its name.
+    pub fn input_struct(&mut self, schema: &Node, name: &str, doc: Vec<String>) -> String {
+        let name = self.free_name(name);
+        // Reserve the name before descending, so nested types cannot take it.
+        self.structs.push(StructDef {
+            name: name.clone(),
+            doc: doc.clone(),
+            fields: Vec::new(),
+        });
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+            .collect();
+        let mut fields = Vec::new();
+        for (key, prop) in schema
+            .get("properties")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            let hint = format!("{name}{}", key.name.to_upper_camel_case());
+            let ty = self.input_type(prop, &hint);
+            let ty = if required.contains(&key.name.as_str()) {
+                ty
+            } else {
+                RustType::Option(Box::new(ty))
+            };
+            fields.push(Field {
+                ident: names::field_name(&key.name),
+                wire: key.name.clone(),
+                ty,
+                doc: description(prop),
+            });
+        }
+        names::dedupe_fields(&mut fields);
+        if let Some(def) = self.structs.iter_mut().find(|s| s.name == name) {
+            def.fields = fields;
+            def.doc = doc;
+        }
+        name
+    }
+
+    /// The type of the value a JSON pointer reaches inside a response schema.
+    /// `name_hint` names a generated enum when the schema has no component name to offer.
+    pub fn output_type(
+        &mut self,
+        api: &OpenApi,
+        schema: &Node,
+        pointer: &str,
+        name_hint: &str,
+    ) -> RustType {
+        let mut owner: Option<String> = None;
+        let mut node = schema;
+        let mut last_key: Option<String> = None;
+        let tokens: Vec<String> = if pointer.is_empty() {
+            Vec::new()
+        } else {
+            pointer
+                .trim_start_matches('/')
+                .split('/')
+                .map(|t| t.replace("~1", "/").replace("~0", "~"))
+                .collect()
+        };
+        for token in &tokens {
+            if let Some(name) = OpenApi::ref_name(node) {
+                owner = Some(name.to_owned());
+            }
+            node = api.resolve(node);
+            let next = node
+                .get("properties")
+                .and_then(|p| p.get(token))
+                .or_else(|| {
+                    node.get("allOf")
+                        .and_then(Node::as_seq)
+                        .unwrap_or_default()
+                        .iter()
+                        .find_map(|part| {
+                            api.resolve(part)
+                                .get("properties")
+                                .and_then(|p| p.get(token))
+                        })
+                })
+                .or_else(|| {
+                    node.get("additionalProperties")
+                        .filter(|n| n.as_map().is_some())
+                })
+                .or_else(|| token.parse::<usize>().ok().and_then(|_| node.get("items")));
+            match next {
+                Some(next) => node = next,
+                None => return RustType::Json,
+            }
+            last_key = Some(token.clone());
+        }
+        let hint = match (owner, last_key) {
+            (Some(owner), Some(key)) => format!(
+                "{}{}",
+                owner.to_upper_camel_case(),
+                key.to_upper_camel_case()
+            ),
+            _ => name_hint.to_owned(),
+        };
+        self.schema_type(api, node, &hint, 0)
+    }
+
+    fn schema_type(&mut self, api: &OpenApi, node: &Node, hint: &str, depth: usize) -> RustType {
+        let node = api.resolve(node);
+        let nullable = matches!(
+            node.get("nullable").map(|n| &n.kind),
+            Some(Kind::Bool(true))
+        );
+        let ty = if depth > 8 {
+            RustType::Json
+        } else if let Some(values) = string_enum(node) {
+            let doc = description(node);
+            RustType::Named(self.add_enum(hint, values, doc))
+        } else {
+            match node.get("type").and_then(Node::as_str) {
+                Some("string") => RustType::String,
+                Some("integer") => RustType::I64,
+                Some("number") => RustType::F64,
+                Some("boolean") => RustType::Bool,
+                Some("array") => match node.get("items") {
+                    Some(items) => RustType::Vec(Box::new(self.schema_type(
+                        api,
+                        items,
+                        &format!("{hint}Item"),
+                        depth + 1,
+                    ))),
+                    None => RustType::Vec(Box::new(RustType::Json)),
+                },
+                _ => RustType::Json,
+            }
+        };
+        if nullable {
+            RustType::Option(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+}
+
+fn string_enum(schema: &Node) -> Option<Vec<String>> {
+    if schema
+        .get("type")
+        .and_then(Node::as_str)
+        .is_some_and(|t| t != "string")
+    {
+        return None;
+    }
+    let values = schema.get("enum")?.as_seq()?;
+    values
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The `description` of a schema, trimmed.
+pub fn description(schema: &Node) -> Option<String> {
+    schema
+        .get("description")
+        .and_then(Node::as_str)
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty())
+}

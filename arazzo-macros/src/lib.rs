@@ -1,0 +1,86 @@
+//! `arazzo_workflow!`: compiles an Arazzo document into typed async Rust at build time.
+//!
+//! A thin shell over `arazzo-codegen`: it parses the macro input, resolves the path against the
+//! calling crate, and turns diagnostics into `compile_error!`s. Use it through
+//! `arazzo_runtime::arazzo_workflow!`, which the generated code expects to find as
+//! `::arazzo_runtime`.
+
+use proc_macro::TokenStream;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::{LitStr, Token};
+
+/// `arazzo_workflow!("workflows/arazzo/x.yml")`, or with a renamed runtime dependency
+/// `arazzo_workflow!("workflows/arazzo/x.yml", runtime = my_runtime)`.
+///
+/// For every workflow in the document it emits `pub async fn <workflow_id>(client, inputs)`,
+/// `pub struct <WorkflowId>Inputs` and `pub struct <WorkflowId>Outputs`, plus the enums their
+/// fields need. Every mistake in the document is a compile error naming `file:line:col`.
+#[proc_macro]
+pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
+    match syn::parse::<MacroInput>(input) {
+        Ok(input) => expand(input).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+struct MacroInput {
+    path: LitStr,
+    runtime: Option<syn::Path>,
+}
+
+impl Parse for MacroInput {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let path: LitStr = input.parse()?;
+        let mut runtime = None;
+        if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
+            let key: syn::Ident = input.parse()?;
+            if key != "runtime" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "expected `runtime = path::to::arazzo_runtime`",
+                ));
+            }
+            input.parse::<Token![=]>()?;
+            runtime = Some(input.parse()?);
+            input.parse::<Option<Token![,]>>()?;
+        }
+        Ok(Self { path, runtime })
+    }
+}
+
+/// The directory the macro resolves paths against: the calling crate's manifest directory, or
+/// `ARAZZO_MANIFEST_DIR` when set (compile-fail tests run the compiler from a scratch crate).
+fn manifest_dir() -> Option<String> {
+    std::env::var("ARAZZO_MANIFEST_DIR")
+        .ok()
+        .or_else(|| std::env::var("CARGO_MANIFEST_DIR").ok())
+}
+
+fn expand(input: MacroInput) -> proc_macro2::TokenStream {
+    let span = input.path.span();
+    let Some(dir) = manifest_dir() else {
+        return syn::Error::new(span, "CARGO_MANIFEST_DIR is not set; build with cargo")
+            .to_compile_error();
+    };
+    let mut options = arazzo_codegen::Options::new(dir);
+    if let Some(runtime) = input.runtime {
+        options.runtime = quote!(#runtime);
+    }
+    let expansion = arazzo_codegen::expand(&input.path.value(), &options);
+    let includes = expansion.files.iter().filter_map(|f| f.to_str()).map(|f| {
+        quote!(
+            const _: &[u8] = ::core::include_bytes!(#f);
+        )
+    });
+    let errors = expansion
+        .diagnostics
+        .iter()
+        .map(|d| syn::Error::new(span, d.to_string()).to_compile_error());
+    let tokens = expansion.tokens;
+    quote! {
+        #(#includes)*
+        #(#errors)*
+        #tokens
+    }
+}

@@ -1,0 +1,240 @@
+//! The configured HTTP client every generated workflow function takes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::secret::Secret;
+use crate::security::Credential;
+
+/// What the client reports after each step's HTTP exchange (see [`ClientBuilder::on_step`]).
+#[derive(Debug, Clone)]
+pub struct StepEvent {
+    /// The `workflowId`.
+    pub workflow: &'static str,
+    /// The `stepId`.
+    pub step: &'static str,
+    /// The OpenAPI `operationId`.
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The request path as sent (percent-encoded, without the query string, which may carry a
+    /// credential).
+    pub path: String,
+    /// The response status, or `None` when no response came (transport error).
+    pub status: Option<u16>,
+    /// From sending the request to the end of reading the response body.
+    pub elapsed: Duration,
+}
+
+type StepObserver = Arc<dyn Fn(&StepEvent) + Send + Sync>;
+
+/// Runs generated workflows: holds the HTTP connection pool, the server of each source
+/// description, the credentials of each security scheme, and the limits.
+///
+/// Cheap to clone (one `Arc`); clones share the connection pool. `Debug` shows servers and scheme
+/// names, never a credential.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    servers: BTreeMap<String, String>,
+    credentials: BTreeMap<String, Credential>,
+    observer: Option<StepObserver>,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL for a source description: the one set with [`ClientBuilder::server`], else the
+    /// OpenAPI description's first server.
+    pub(crate) fn server<'a>(&'a self, source: &str, default: &'a str) -> &'a str {
+        self.inner
+            .servers
+            .get(source)
+            .map(String::as_str)
+            .unwrap_or(default)
+    }
+
+    pub(crate) fn credential(&self, scheme: &str) -> Option<&Credential> {
+        self.inner.credentials.get(scheme)
+    }
+
+    /// Every credential value, to mask wherever a response body is quoted.
+    pub(crate) fn secret_values(&self) -> impl Iterator<Item = &str> {
+        self.inner
+            .credentials
+            .values()
+            .flat_map(Credential::secret_values)
+    }
+
+    pub(crate) fn observe(&self, event: &StepEvent) {
+        if let Some(observer) = &self.inner.observer {
+            observer(event);
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("servers", &self.inner.servers)
+            .field(
+                "credentials",
+                &self.inner.credentials.keys().collect::<Vec<_>>(),
+            )
+            .field("max_response_bytes", &self.inner.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    servers: BTreeMap<String, String>,
+    credentials: BTreeMap<String, Credential>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+    observer: Option<StepObserver>,
+    max_response_bytes: Option<usize>,
+}
+
+/// The default whole-request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default cap on a response body, enforced while reading it.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+impl ClientBuilder {
+    /// The base URL for the source description named `source` in the Arazzo document
+    /// (default: the OpenAPI description's first `servers` entry).
+    pub fn server(mut self, source: impl Into<String>, base_url: impl Into<String>) -> Self {
+        self.servers.insert(source.into(), base_url.into());
+        self
+    }
+
+    /// The key for an `apiKey` security scheme, by its name in `components.securitySchemes`.
+    pub fn api_key(mut self, scheme: impl Into<String>, key: impl Into<Secret>) -> Self {
+        self.credentials
+            .insert(scheme.into(), Credential::ApiKey(key.into()));
+        self
+    }
+
+    /// The token for an `http` `bearer` (or `oauth2` / `openIdConnect`) security scheme.
+    pub fn bearer(mut self, scheme: impl Into<String>, token: impl Into<Secret>) -> Self {
+        self.credentials
+            .insert(scheme.into(), Credential::Bearer(token.into()));
+        self
+    }
+
+    /// The user and password for an `http` `basic` security scheme.
+    pub fn basic(
+        mut self,
+        scheme: impl Into<String>,
+        user: impl Into<String>,
+        password: impl Into<Secret>,
+    ) -> Self {
+        self.credentials.insert(
+            scheme.into(),
+            Credential::Basic {
+                user: user.into(),
+                password: password.into(),
+            },
+        );
+        self
+    }
+
+    /// The whole-request timeout (default [`DEFAULT_TIMEOUT`]). Ignored with [`Self::http_client`],
+    /// whose own settings apply.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The connect timeout (default [`DEFAULT_CONNECT_TIMEOUT`]). Ignored with
+    /// [`Self::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (proxies, TLS roots, middleware-free tuning). Mind its
+    /// redirect policy: the default client built here refuses to follow a redirect to another
+    /// origin, so API-key headers never reach another host.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Calls `observer` after every step's HTTP exchange, e.g. to print progress.
+    pub fn on_step(mut self, observer: impl Fn(&StepEvent) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
+    /// The largest response body a step reads (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        for (source, url) in &self.servers {
+            let parsed = reqwest::Url::parse(url)
+                .map_err(|e| Error::Config(format!("server for `{source}` ({url}): {e}")))?;
+            if parsed.cannot_be_a_base() {
+                return Err(Error::Config(format!(
+                    "server for `{source}` ({url}) is not a base URL"
+                )));
+            }
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .redirect(same_origin_redirects())
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                servers: self.servers,
+                credentials: self.credentials,
+                observer: self.observer,
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            }),
+        })
+    }
+}
+
+/// Follows redirects only within the origin of the first request: reqwest drops `Authorization`
+/// on a cross-host redirect, but not custom API-key headers such as `X-Soracom-API-Key`.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() > 10 || !same_origin {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}

@@ -1,0 +1,266 @@
+//! Building and sending one step's request.
+
+use std::time::Instant;
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+use tracing::Instrument as _;
+
+use crate::client::{Client, StepEvent};
+use crate::encode;
+use crate::error::{Error, StepContext};
+use crate::operation::Operation;
+use crate::response::StepResponse;
+use crate::security::{self, Applied};
+use crate::value::to_text;
+
+/// One step's request, filled in by generated code and sent once.
+pub struct StepRequest<'c> {
+    client: &'c Client,
+    operation: &'static Operation,
+    context: StepContext,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    cookies: Vec<(String, String)>,
+    body: Option<(String, Vec<u8>)>,
+}
+
+impl<'c> StepRequest<'c> {
+    /// Starts the request of step `step` of workflow `workflow`, which calls `operation`.
+    pub fn new(
+        client: &'c Client,
+        operation: &'static Operation,
+        workflow: &'static str,
+        step: &'static str,
+    ) -> Self {
+        Self {
+            client,
+            operation,
+            context: operation.context(workflow, step),
+            path: operation.path.to_owned(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: None,
+        }
+    }
+
+    fn invalid(&self, message: String) -> Error {
+        Error::InvalidRequest {
+            context: self.context,
+            message,
+        }
+    }
+
+    /// Fills the path template's `{name}` with `value`, encoded as exactly one segment.
+    pub fn path_param(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+        let text = to_text(value)
+            .ok_or_else(|| self.invalid(format!("path parameter `{name}` has no value")))?;
+        let segment = encode::path_segment(&text)
+            .map_err(|e| self.invalid(format!("path parameter `{name}`: {e}")))?;
+        self.path = self.path.replace(&format!("{{{name}}}"), &segment);
+        Ok(())
+    }
+
+    /// Adds a query parameter; an array repeats it (OpenAPI's default `form`, `explode: true`),
+    /// `null` leaves it out.
+    pub fn query_param(&mut self, name: &str, value: &Value) {
+        match value {
+            Value::Array(items) => {
+                for item in items {
+                    self.query_param(name, item);
+                }
+            }
+            other => {
+                if let Some(text) = to_text(other) {
+                    self.query.push((name.to_owned(), text));
+                }
+            }
+        }
+    }
+
+    /// Sets a header. A value with a line break or NUL is refused: no header injection.
+    pub fn header_param(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+        let Some(text) = to_text(value) else {
+            return Ok(());
+        };
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| self.invalid(format!("`{name}` is not a valid header name")))?;
+        let header_value = HeaderValue::from_str(&text).map_err(|_| {
+            self.invalid(format!(
+                "the value of header `{name}` contains a character a header cannot carry (line break, NUL or other control)"
+            ))
+        })?;
+        self.headers.append(header_name, header_value);
+        Ok(())
+    }
+
+    /// Adds a cookie (value percent-encoded).
+    pub fn cookie_param(&mut self, name: &str, value: &Value) {
+        if let Some(text) = to_text(value) {
+            self.cookies.push((name.to_owned(), text));
+        }
+    }
+
+    /// Sets a JSON body.
+    pub fn json_body(&mut self, content_type: &str, body: &Value) {
+        self.body = Some((content_type.to_owned(), body.to_string().into_bytes()));
+    }
+
+    /// Sets a text body (a string payload sent as written, e.g. `text/plain`).
+    pub fn text_body(&mut self, content_type: &str, body: String) {
+        self.body = Some((content_type.to_owned(), body.into_bytes()));
+    }
+
+    /// Sends the request, reads the response (up to the client's size limit) and reports the
+    /// exchange to the client's step observer.
+    pub async fn send(self) -> Result<StepResponse, Error> {
+        let span = tracing::info_span!(
+            "arazzo.step",
+            workflow = self.context.workflow,
+            step = self.context.step,
+            operation = self.context.operation,
+            status = tracing::field::Empty,
+        );
+        self.send_in(span.clone()).instrument(span).await
+    }
+
+    async fn send_in(self, span: tracing::Span) -> Result<StepResponse, Error> {
+        let context = self.context;
+        let client = self.client;
+        let request = self.build()?;
+        let path = request.url().path().to_owned();
+        let started = Instant::now();
+        let outcome = read(client, request, context).await;
+        let status = outcome.as_ref().ok().map(StepResponse::status);
+        if let Some(status) = status {
+            span.record("status", status);
+        }
+        client.observe(&StepEvent {
+            workflow: context.workflow,
+            step: context.step,
+            operation: context.operation,
+            method: context.method,
+            path,
+            status,
+            elapsed: started.elapsed(),
+        });
+        tracing::debug!(status, "step exchange done");
+        outcome
+    }
+
+    fn build(self) -> Result<reqwest::Request, Error> {
+        let mut applied = Applied::default();
+        if let Some(schemes) = self.chosen_security() {
+            for scheme in schemes {
+                if let Some(credential) = self.client.credential(scheme.name()) {
+                    security::apply(scheme, credential, &mut applied)
+                        .map_err(|message| self.invalid(message))?;
+                }
+            }
+        }
+
+        let base = self
+            .client
+            .server(self.operation.source, self.operation.default_server);
+        let mut url = reqwest::Url::parse(&format!("{}{}", base.trim_end_matches('/'), self.path))
+            .map_err(|e| self.invalid(format!("cannot form a URL from `{base}`: {e}")))?;
+        if !self.query.is_empty() || !applied.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+            for (name, value) in &applied.query {
+                pairs.append_pair(name, value);
+            }
+        }
+
+        let method =
+            reqwest::Method::from_bytes(self.operation.method.as_bytes()).map_err(|_| {
+                self.invalid(format!("`{}` is not an HTTP method", self.operation.method))
+            })?;
+        let mut request = reqwest::Request::new(method, url);
+        let headers = request.headers_mut();
+        headers.extend(self.headers.clone());
+        for (name, value) in applied.headers {
+            headers.insert(name, value);
+        }
+        let cookies: Vec<(&str, String)> = self
+            .cookies
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.clone()))
+            .chain(applied.cookies)
+            .collect();
+        if let Some((name, value)) = security::cookie_header(&cookies) {
+            let mut value = HeaderValue::from_str(&value)
+                .map_err(|_| self.invalid("a cookie cannot be sent as a header".to_owned()))?;
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        if let Some((content_type, body)) = self.body {
+            let value =
+                HeaderValue::from_str(&content_type).map_err(|_| Error::InvalidRequest {
+                    context: self.context,
+                    message: format!("`{content_type}` is not a valid content type"),
+                })?;
+            headers.insert(CONTENT_TYPE, value);
+            *request.body_mut() = Some(body.into());
+        }
+        Ok(request)
+    }
+
+    /// The first alternative of the operation's security whose credentials the client has all of;
+    /// with none, the request goes without credentials and the server answers as it will (401).
+    fn chosen_security(&self) -> Option<&'static [security::SecurityScheme]> {
+        self.operation.security.iter().copied().find(|schemes| {
+            schemes
+                .iter()
+                .all(|scheme| self.client.credential(scheme.name()).is_some())
+        })
+    }
+}
+
+async fn read(
+    client: &Client,
+    request: reqwest::Request,
+    context: StepContext,
+) -> Result<StepResponse, Error> {
+    let transport = |source: reqwest::Error| Error::Transport {
+        context,
+        source: source.without_url(),
+    };
+    let mut response = client
+        .inner
+        .http
+        .execute(request)
+        .await
+        .map_err(transport)?;
+    let status = response.status().as_u16();
+    let limit = client.inner.max_response_bytes;
+    let too_large = || Error::BodyTooLarge {
+        context,
+        status,
+        limit,
+    };
+    if response
+        .content_length()
+        .is_some_and(|len| len > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(StepResponse::new(
+        context,
+        status,
+        std::mem::take(response.headers_mut()),
+        body,
+        client.secret_values().map(str::to_owned).collect(),
+    ))
+}

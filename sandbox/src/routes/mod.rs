@@ -1,0 +1,50 @@
+//! The HTTP surface: which path goes to which handler, and the middleware
+//! (request log around everything, credential check around all but `/v1/auth`).
+
+mod cards;
+mod groups;
+mod sims;
+mod subscribers;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use axum::routing::post;
+
+use crate::auth;
+use crate::error::{ApiError, codes};
+use crate::record;
+use crate::shared::AppState;
+
+/// The complete application for one sandbox.
+pub(crate) fn app(shared: AppState) -> Router {
+    let protected = Router::new()
+        .merge(cards::router::<sims::Sims>())
+        .merge(cards::router::<subscribers::Subscribers>())
+        .merge(groups::router())
+        .route_layer(from_fn_with_state(
+            shared.clone(),
+            auth::require_credentials,
+        ));
+    Router::new()
+        .route("/v1/auth", post(auth::login))
+        .merge(protected)
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(no_such_route)
+        .layer(from_fn_with_state(shared.clone(), record::record))
+        .with_state(shared)
+}
+
+/// Any path no route matches (no credentials needed to learn that).
+async fn no_such_route() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, codes::NO_SUCH_ROUTE, "No such route")
+}
+
+/// A known path with a method it does not support.
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        codes::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+    )
+}

@@ -1,0 +1,184 @@
+//! Starting a sandbox on a socket and the handle that inspects and stops it.
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::record::RecordedRequest;
+use crate::routes;
+use crate::shared::{AppState, Shared};
+use crate::state::CardKey;
+use crate::views::{GroupView, SimView, SubscriberView, to_value};
+
+/// How long [`SandboxHandle::shutdown`] waits for open connections to finish
+/// before cutting them off.
+const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Builder for a sandbox server. Every started sandbox has its own state,
+/// seeded from [`fixtures`](crate::fixtures).
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// let sandbox = arazzo_sandbox::Sandbox::new()
+///     .bind("127.0.0.1:8080".parse().expect("valid address"))
+///     .start()
+///     .await?;
+/// println!("{}", sandbox.base_url());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sandbox {
+    addr: SocketAddr,
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    /// A sandbox that will listen on `127.0.0.1:0` (a random free port).
+    pub fn new() -> Self {
+        Self {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
+    }
+
+    /// Listens on `addr` instead (port 0 still means a random free port).
+    pub fn bind(self, addr: SocketAddr) -> Self {
+        Self { addr }
+    }
+
+    /// Binds the socket and starts serving in a task of the current tokio
+    /// runtime. Fails only if the address cannot be bound.
+    pub async fn start(self) -> io::Result<SandboxHandle> {
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Shared::seeded();
+        let app = routes::app(shared.clone());
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    // A dropped sender means the handle is gone: stop too.
+                    let _ = signal.await;
+                })
+                .await;
+            if let Err(error) = served {
+                tracing::error!(%error, "arazzo-sandbox server failed");
+            }
+        });
+        Ok(SandboxHandle {
+            addr,
+            shared,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running sandbox. Dropping it (or calling [`shutdown`](Self::shutdown))
+/// stops the server; the inspection methods are synchronous and can be called
+/// at any time, including while requests are in flight.
+#[derive(Debug)]
+pub struct SandboxHandle {
+    addr: SocketAddr,
+    shared: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SandboxHandle {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/v1`: the base URL clients use in place of
+    /// Soracom's `https://api.soracom.io/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// Issues a fresh API key and token pair exactly as `POST /v1/auth` would
+    /// (for tests that skip `/auth`). Returns `(api_key, token)`.
+    pub fn issue_credentials(&self) -> (String, String) {
+        self.shared.credentials().issue()
+    }
+
+    /// Every request answered so far, in the order the answers were sent
+    /// (arrival order for a sequential client), including rejected ones.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log().clone()
+    }
+
+    /// Like [`requests`](Self::requests), but also empties the log (useful
+    /// for long benchmarks and for tests that check one step at a time).
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        std::mem::take(&mut *self.shared.log())
+    }
+
+    /// The SIM with this SIM ID as `GET /v1/sims/{sim_id}` would return it,
+    /// if the sandbox has it. Unlike the API, this also shows unregistered
+    /// SIMs: their `status` is `"unregistered"` and `operatorId` is `null`.
+    pub fn sim(&self, sim_id: &str) -> Option<Value> {
+        let store = self.shared.store();
+        store
+            .card(CardKey::Sim(sim_id))
+            .map(|card| to_value(SimView::of(card)))
+    }
+
+    /// The subscriber with this IMSI as `GET /v1/subscribers/{imsi}` would
+    /// return it, if the sandbox has it (unregistered ones included, as for
+    /// [`sim`](Self::sim)).
+    pub fn subscriber(&self, imsi: &str) -> Option<Value> {
+        let store = self.shared.store();
+        store
+            .card(CardKey::Subscriber(imsi))
+            .map(|card| to_value(SubscriberView::of(card)))
+    }
+
+    /// The group as `GET /v1/groups/{group_id}` would return it, if it exists.
+    pub fn group(&self, group_id: &str) -> Option<Value> {
+        let store = self.shared.store();
+        store
+            .group(group_id)
+            .ok()
+            .map(|group| to_value(GroupView::of(group)))
+    }
+
+    /// Stops accepting connections, lets open ones finish (at most 5 s), and
+    /// waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(GRACEFUL_SHUTDOWN_TIMEOUT, &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for SandboxHandle {
+    /// Signals the server to close its connections and aborts its accept loop,
+    /// so it does not outlive the handle.
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
