@@ -1,0 +1,252 @@
+//! Both Soracom seed workflows, run end to end over real HTTP against the in-process sandbox.
+
+use std::sync::{Arc, Mutex};
+
+use arazzo_runtime::{Client, Error, StepEvent};
+use arazzo_sandbox::SandboxHandle;
+use arazzo_sandbox::fixtures::{GROUP_SENSORS, GROUP_TRACKERS, SIM_1, SIM_2, SUBSCRIBER_1};
+use arazzo_workflows::soracom_sim::{
+    RegisterAndActivateSimInputs, SimStatus, register_and_activate_sim,
+};
+use arazzo_workflows::soracom_subscriber::{
+    RegisterSubscriberToGroupInputs, SubscriberStatus, register_subscriber_to_group,
+};
+
+fn client_for(sandbox: &SandboxHandle) -> Client {
+    let (key, token) = sandbox.issue_credentials();
+    Client::builder()
+        .server("simApi", sandbox.base_url())
+        .api_key("api_key", key)
+        .api_key("api_token", token)
+        .build()
+        .expect("client")
+}
+
+fn sim_inputs(sim_id: &str, secret: &str, group: &str) -> RegisterAndActivateSimInputs {
+    RegisterAndActivateSimInputs {
+        sim_id: sim_id.into(),
+        registration_secret: secret.into(),
+        group_id: group.into(),
+    }
+}
+
+#[tokio::test]
+async fn register_and_activate_sim_runs_every_step_and_returns_typed_outputs() {
+    let sandbox = arazzo_sandbox::start().await.expect("sandbox");
+    let client = client_for(&sandbox);
+
+    let out = register_and_activate_sim(
+        &client,
+        sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, GROUP_TRACKERS.group_id),
+    )
+    .await
+    .expect("workflow succeeds");
+
+    assert_eq!(out.sim_id, SIM_1.sim_id);
+    assert!(out.status == "active");
+    assert_eq!(out.status, SimStatus::Active);
+    assert_eq!(out.group_id, GROUP_TRACKERS.group_id);
+
+    let sim = sandbox.sim(SIM_1.sim_id).expect("sim exists");
+    assert_eq!(sim["status"], "active");
+    assert_eq!(sim["groupId"], GROUP_TRACKERS.group_id);
+
+    let calls: Vec<(String, String, u16)> = sandbox
+        .requests()
+        .into_iter()
+        .map(|r| (r.method, r.raw_path, r.status))
+        .collect();
+    let sim_path = format!("/v1/sims/{}", SIM_1.sim_id);
+    assert_eq!(
+        calls,
+        vec![
+            ("POST".into(), format!("{sim_path}/register"), 201),
+            ("POST".into(), format!("{sim_path}/activate"), 200),
+            ("POST".into(), format!("{sim_path}/set_group"), 200),
+            ("GET".into(), sim_path.clone(), 200),
+        ]
+    );
+    let register = &sandbox.requests()[0];
+    let body: serde_json::Value = serde_json::from_slice(&register.body).expect("json body");
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "registrationSecret": SIM_1.registration_secret,
+            "groupId": GROUP_TRACKERS.group_id,
+        })
+    );
+}
+
+#[tokio::test]
+async fn register_subscriber_to_group_runs_end_to_end() {
+    let sandbox = arazzo_sandbox::start().await.expect("sandbox");
+    let client = client_for(&sandbox);
+
+    let out = register_subscriber_to_group(
+        &client,
+        RegisterSubscriberToGroupInputs {
+            imsi: SUBSCRIBER_1.imsi.into(),
+            registration_secret: SUBSCRIBER_1.registration_secret.into(),
+            group_id: GROUP_SENSORS.group_id.into(),
+        },
+    )
+    .await
+    .expect("workflow succeeds");
+
+    assert_eq!(out.imsi, SUBSCRIBER_1.imsi);
+    assert!(out.status == "active");
+    assert_eq!(out.status, SubscriberStatus::Active);
+    assert_eq!(out.group_id, GROUP_SENSORS.group_id);
+    assert_eq!(
+        sandbox.subscriber(SUBSCRIBER_1.imsi).expect("subscriber")["status"],
+        "active"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_registration_secret_fails_at_register_sim_with_400() {
+    let sandbox = arazzo_sandbox::start().await.expect("sandbox");
+    let client = client_for(&sandbox);
+
+    let err = register_and_activate_sim(&client, sim_inputs(SIM_2.sim_id, "wrong", "group-sensors"))
+        .await
+        .expect_err("wrong secret must fail");
+
+    let Error::CriterionFailed {
+        context,
+        status,
+        criterion,
+        body_excerpt,
+    } = &err
+    else {
+        panic!("expected a failed criterion, got {err:?}");
+    };
+    assert_eq!(context.workflow, "register-and-activate-sim");
+    assert_eq!(context.step, "registerSim");
+    assert_eq!(context.operation, "registerSim");
+    assert_eq!(*status, 400);
+    assert_eq!(*criterion, "$statusCode == 201");
+    assert!(body_excerpt.contains("registration secret"), "{body_excerpt}");
+
+    let message = err.to_string();
+    for needle in ["register-and-activate-sim", "registerSim", "400", "POST /sims/{sim_id}/register"] {
+        assert!(message.contains(needle), "`{needle}` missing from: {message}");
+    }
+    // Nothing after the failed step ran.
+    assert_eq!(sandbox.requests().len(), 1);
+    assert_eq!(sandbox.sim(SIM_2.sim_id).expect("sim")["status"], "unregistered");
+}
+
+#[tokio::test]
+async fn missing_credentials_give_401_and_the_error_holds_no_credential() {
+    let sandbox = arazzo_sandbox::start().await.expect("sandbox");
+    let (key, token) = sandbox.issue_credentials();
+
+    // Only one of the two schemes the operation needs together: none is sent.
+    let half = Client::builder()
+        .server("simApi", sandbox.base_url())
+        .api_key("api_key", key.clone())
+        .build()
+        .expect("client");
+    let err = register_and_activate_sim(&half, sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, "group-sensors"))
+        .await
+        .expect_err("must fail");
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.context().map(|c| c.step), Some("registerSim"));
+    let sent = &sandbox.requests()[0];
+    assert!(sent.header("x-soracom-api-key").is_none(), "a partial credential set was sent");
+
+    // Credentials the server does not accept: the error and the client print none of them.
+    let wrong_key = format!("{key}-revoked");
+    let wrong_token = format!("{token}-revoked");
+    let wrong = Client::builder()
+        .server("simApi", sandbox.base_url())
+        .api_key("api_key", wrong_key.clone())
+        .api_key("api_token", wrong_token.clone())
+        .build()
+        .expect("client");
+    let err = register_and_activate_sim(&wrong, sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, "group-sensors"))
+        .await
+        .expect_err("must fail");
+    assert_eq!(err.status(), Some(401));
+    let printed = format!("{err} {err:?} {wrong:?}");
+    for secret in [&key, &token, &wrong_key, &wrong_token] {
+        assert!(!printed.contains(secret.as_str()), "credential leaked: {printed}");
+    }
+    assert!(printed.contains("api_key") && printed.contains("api_token"));
+}
+
+#[tokio::test]
+async fn path_parameters_are_sent_as_one_encoded_segment() {
+    let sandbox = arazzo_sandbox::start().await.expect("sandbox");
+    let client = client_for(&sandbox);
+
+    let hostile = "../a/b?c=1#frag d..e%2F";
+    let err = register_and_activate_sim(&client, sim_inputs(hostile, "x", "group-sensors"))
+        .await
+        .expect_err("no such SIM");
+    assert_eq!(err.status(), Some(404));
+
+    let sent = &sandbox.requests()[0];
+    assert_eq!(
+        sent.raw_path,
+        "/v1/sims/..%2Fa%2Fb%3Fc=1%23frag%20d..e%252F/register"
+    );
+    assert_eq!(sent.query, None);
+    let body: serde_json::Value = serde_json::from_slice(&sandbox.requests()[0].body).unwrap_or_default();
+    assert_eq!(body["registrationSecret"], "x");
+}
+
+#[tokio::test]
+async fn a_bare_dot_dot_path_parameter_is_refused_before_sending() {
+    let sandbox = arazzo_sandbox::start().await.expect("sandbox");
+    let client = client_for(&sandbox);
+    let err = register_and_activate_sim(&client, sim_inputs("..", "x", "group-sensors"))
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(sandbox.requests().is_empty());
+}
+
+#[tokio::test]
+async fn every_step_is_reported_to_the_observer() {
+    let sandbox = arazzo_sandbox::start().await.expect("sandbox");
+    let (key, token) = sandbox.issue_credentials();
+    let events: Arc<Mutex<Vec<StepEvent>>> = Arc::default();
+    let sink = events.clone();
+    let client = Client::builder()
+        .server("simApi", sandbox.base_url())
+        .api_key("api_key", key)
+        .api_key("api_token", token)
+        .on_step(move |e| sink.lock().expect("lock").push(e.clone()))
+        .build()
+        .expect("client");
+
+    register_and_activate_sim(&client, sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, "group-sensors"))
+        .await
+        .expect("workflow succeeds");
+
+    let events = events.lock().expect("lock");
+    let seen: Vec<(&str, &str, Option<u16>)> = events.iter().map(|e| (e.step, e.method, e.status)).collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("registerSim", "POST", Some(201)),
+            ("activateSim", "POST", Some(200)),
+            ("setSimGroup", "POST", Some(200)),
+            ("confirmSim", "GET", Some(200)),
+        ]
+    );
+    assert_eq!(events[3].path, format!("/v1/sims/{}", SIM_1.sim_id));
+}
+
+#[test]
+fn generated_enums_keep_values_the_description_did_not_list() {
+    let status: SimStatus = serde_json::from_str("\"standby\"").expect("known");
+    assert_eq!(status, SimStatus::Standby);
+    let status: SimStatus = serde_json::from_str("\"hibernating\"").expect("unknown is kept");
+    assert_eq!(status, SimStatus::Other("hibernating".into()));
+    assert_eq!(status.to_string(), "hibernating");
+    assert_eq!(serde_json::to_string(&status).expect("json"), "\"hibernating\"");
+    assert_eq!("active".parse::<SimStatus>(), Ok(SimStatus::Active));
+}

@@ -1,0 +1,3 @@
+arazzo_runtime::arazzo_workflow!("tests/fixtures/arazzo/unknown-input.yml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+arazzo_runtime::arazzo_workflow!("tests/fixtures/arazzo/yaml-syntax-error.yml");
+
+fn main() {}
