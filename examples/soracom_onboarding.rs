@@ -52,23 +52,35 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Some(inputs) => {
             println!("\nregister-and-activate-sim (SIM {})", inputs.sim_id);
             let out = register_and_activate_sim(&client, inputs).await?;
-            println!("  => simId {}, status {}, groupId {}", out.sim_id, out.status, out.group_id);
+            println!(
+                "  => simId {}, status {}, groupId {}",
+                out.sim_id, out.status, out.group_id
+            );
         }
-        None => println!("\nregister-and-activate-sim: skipped (set SORACOM_SIM_ID, SORACOM_SIM_REGISTRATION_SECRET, SORACOM_GROUP_ID)"),
+        None => println!(
+            "\nregister-and-activate-sim: skipped (set SORACOM_SIM_ID, SORACOM_SIM_REGISTRATION_SECRET, SORACOM_GROUP_ID)"
+        ),
     }
     match target.subscriber {
         Some(inputs) => {
             println!("\nregister-subscriber-to-group (IMSI {})", inputs.imsi);
             let out = register_subscriber_to_group(&client, inputs).await?;
-            println!("  => imsi {}, status {}, groupId {}", out.imsi, out.status, out.group_id);
+            println!(
+                "  => imsi {}, status {}, groupId {}",
+                out.imsi, out.status, out.group_id
+            );
         }
-        None => println!("\nregister-subscriber-to-group: skipped (set SORACOM_IMSI, SORACOM_IMSI_REGISTRATION_SECRET, SORACOM_GROUP_ID)"),
+        None => println!(
+            "\nregister-subscriber-to-group: skipped (set SORACOM_IMSI, SORACOM_IMSI_REGISTRATION_SECRET, SORACOM_GROUP_ID)"
+        ),
     }
     Ok(())
 }
 
 fn print_step(event: &StepEvent) {
-    let status = event.status.map_or_else(|| "no response".to_owned(), |s| s.to_string());
+    let status = event
+        .status
+        .map_or_else(|| "no response".to_owned(), |s| s.to_string());
     println!(
         "  {:<20} {:<5} {:<45} {:>11}  {:>7.1} ms",
         event.step,
@@ -100,23 +112,37 @@ async fn sandbox_target() -> Result<Target, Box<dyn Error>> {
 }
 
 fn remote_target(endpoint: String) -> Result<Target, Box<dyn Error>> {
-    let required = |name: &str| env::var(name).map_err(|_| format!("{name} must be set with SORACOM_API_ENDPOINT"));
+    let required = |name: &str| {
+        env::var(name).map_err(|_| format!("{name} must be set with SORACOM_API_ENDPOINT"))
+    };
     let optional = |name: &str| env::var(name).ok();
     let group = optional("SORACOM_GROUP_ID");
-    let sim = match (optional("SORACOM_SIM_ID"), optional("SORACOM_SIM_REGISTRATION_SECRET"), &group) {
-        (Some(sim_id), Some(registration_secret), Some(group_id)) => Some(RegisterAndActivateSimInputs {
-            sim_id,
-            registration_secret,
-            group_id: group_id.clone(),
-        }),
+    let sim = match (
+        optional("SORACOM_SIM_ID"),
+        optional("SORACOM_SIM_REGISTRATION_SECRET"),
+        &group,
+    ) {
+        (Some(sim_id), Some(registration_secret), Some(group_id)) => {
+            Some(RegisterAndActivateSimInputs {
+                sim_id,
+                registration_secret,
+                group_id: group_id.clone(),
+            })
+        }
         _ => None,
     };
-    let subscriber = match (optional("SORACOM_IMSI"), optional("SORACOM_IMSI_REGISTRATION_SECRET"), &group) {
-        (Some(imsi), Some(registration_secret), Some(group_id)) => Some(RegisterSubscriberToGroupInputs {
-            imsi,
-            registration_secret,
-            group_id: group_id.clone(),
-        }),
+    let subscriber = match (
+        optional("SORACOM_IMSI"),
+        optional("SORACOM_IMSI_REGISTRATION_SECRET"),
+        &group,
+    ) {
+        (Some(imsi), Some(registration_secret), Some(group_id)) => {
+            Some(RegisterSubscriberToGroupInputs {
+                imsi,
+                registration_secret,
+                group_id: group_id.clone(),
+            })
+        }
         _ => None,
     };
     Ok(Target {

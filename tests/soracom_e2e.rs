@@ -37,7 +37,11 @@ async fn register_and_activate_sim_runs_every_step_and_returns_typed_outputs() {
 
     let out = register_and_activate_sim(
         &client,
-        sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, GROUP_TRACKERS.group_id),
+        sim_inputs(
+            SIM_1.sim_id,
+            SIM_1.registration_secret,
+            GROUP_TRACKERS.group_id,
+        ),
     )
     .await
     .expect("workflow succeeds");
@@ -108,9 +112,10 @@ async fn a_wrong_registration_secret_fails_at_register_sim_with_400() {
     let sandbox = arazzo_sandbox::start().await.expect("sandbox");
     let client = client_for(&sandbox);
 
-    let err = register_and_activate_sim(&client, sim_inputs(SIM_2.sim_id, "wrong", "group-sensors"))
-        .await
-        .expect_err("wrong secret must fail");
+    let err =
+        register_and_activate_sim(&client, sim_inputs(SIM_2.sim_id, "wrong", "group-sensors"))
+            .await
+            .expect_err("wrong secret must fail");
 
     let Error::CriterionFailed {
         context,
@@ -126,15 +131,29 @@ async fn a_wrong_registration_secret_fails_at_register_sim_with_400() {
     assert_eq!(context.operation, "registerSim");
     assert_eq!(*status, 400);
     assert_eq!(*criterion, "$statusCode == 201");
-    assert!(body_excerpt.contains("registration secret"), "{body_excerpt}");
+    assert!(
+        body_excerpt.contains("registration secret"),
+        "{body_excerpt}"
+    );
 
     let message = err.to_string();
-    for needle in ["register-and-activate-sim", "registerSim", "400", "POST /sims/{sim_id}/register"] {
-        assert!(message.contains(needle), "`{needle}` missing from: {message}");
+    for needle in [
+        "register-and-activate-sim",
+        "registerSim",
+        "400",
+        "POST /sims/{sim_id}/register",
+    ] {
+        assert!(
+            message.contains(needle),
+            "`{needle}` missing from: {message}"
+        );
     }
     // Nothing after the failed step ran.
     assert_eq!(sandbox.requests().len(), 1);
-    assert_eq!(sandbox.sim(SIM_2.sim_id).expect("sim")["status"], "unregistered");
+    assert_eq!(
+        sandbox.sim(SIM_2.sim_id).expect("sim")["status"],
+        "unregistered"
+    );
 }
 
 #[tokio::test]
@@ -148,13 +167,19 @@ async fn missing_credentials_give_401_and_the_error_holds_no_credential() {
         .api_key("api_key", key.clone())
         .build()
         .expect("client");
-    let err = register_and_activate_sim(&half, sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, "group-sensors"))
-        .await
-        .expect_err("must fail");
+    let err = register_and_activate_sim(
+        &half,
+        sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, "group-sensors"),
+    )
+    .await
+    .expect_err("must fail");
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.context().map(|c| c.step), Some("registerSim"));
     let sent = &sandbox.requests()[0];
-    assert!(sent.header("x-soracom-api-key").is_none(), "a partial credential set was sent");
+    assert!(
+        sent.header("x-soracom-api-key").is_none(),
+        "a partial credential set was sent"
+    );
 
     // Credentials the server does not accept: the error and the client print none of them.
     let wrong_key = format!("{key}-revoked");
@@ -165,13 +190,19 @@ async fn missing_credentials_give_401_and_the_error_holds_no_credential() {
         .api_key("api_token", wrong_token.clone())
         .build()
         .expect("client");
-    let err = register_and_activate_sim(&wrong, sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, "group-sensors"))
-        .await
-        .expect_err("must fail");
+    let err = register_and_activate_sim(
+        &wrong,
+        sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, "group-sensors"),
+    )
+    .await
+    .expect_err("must fail");
     assert_eq!(err.status(), Some(401));
     let printed = format!("{err} {err:?} {wrong:?}");
     for secret in [&key, &token, &wrong_key, &wrong_token] {
-        assert!(!printed.contains(secret.as_str()), "credential leaked: {printed}");
+        assert!(
+            !printed.contains(secret.as_str()),
+            "credential leaked: {printed}"
+        );
     }
     assert!(printed.contains("api_key") && printed.contains("api_token"));
 }
@@ -193,7 +224,8 @@ async fn path_parameters_are_sent_as_one_encoded_segment() {
         "/v1/sims/..%2Fa%2Fb%3Fc=1%23frag%20d..e%252F/register"
     );
     assert_eq!(sent.query, None);
-    let body: serde_json::Value = serde_json::from_slice(&sandbox.requests()[0].body).unwrap_or_default();
+    let body: serde_json::Value =
+        serde_json::from_slice(&sandbox.requests()[0].body).unwrap_or_default();
     assert_eq!(body["registrationSecret"], "x");
 }
 
@@ -222,12 +254,18 @@ async fn every_step_is_reported_to_the_observer() {
         .build()
         .expect("client");
 
-    register_and_activate_sim(&client, sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, "group-sensors"))
-        .await
-        .expect("workflow succeeds");
+    register_and_activate_sim(
+        &client,
+        sim_inputs(SIM_1.sim_id, SIM_1.registration_secret, "group-sensors"),
+    )
+    .await
+    .expect("workflow succeeds");
 
     let events = events.lock().expect("lock");
-    let seen: Vec<(&str, &str, Option<u16>)> = events.iter().map(|e| (e.step, e.method, e.status)).collect();
+    let seen: Vec<(&str, &str, Option<u16>)> = events
+        .iter()
+        .map(|e| (e.step, e.method, e.status))
+        .collect();
     assert_eq!(
         seen,
         vec![
@@ -247,6 +285,9 @@ fn generated_enums_keep_values_the_description_did_not_list() {
     let status: SimStatus = serde_json::from_str("\"hibernating\"").expect("unknown is kept");
     assert_eq!(status, SimStatus::Other("hibernating".into()));
     assert_eq!(status.to_string(), "hibernating");
-    assert_eq!(serde_json::to_string(&status).expect("json"), "\"hibernating\"");
+    assert_eq!(
+        serde_json::to_string(&status).expect("json"),
+        "\"hibernating\""
+    );
     assert_eq!("active".parse::<SimStatus>(), Ok(SimStatus::Active));
 }

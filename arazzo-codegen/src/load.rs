@@ -1,6 +1,5 @@
 //! Loading YAML or JSON into a tree whose every node knows its line and column.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
@@ -296,11 +295,11 @@ fn count(node: &Node) -> usize {
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema; quoted scalars and `!!str` are strings.
-fn scalar(text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Kind {
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Kind {
     if style != ScalarStyle::Plain || tag == Some("str") {
-        return Kind::Str(text.to_string());
+        return Kind::Str(text.to_owned());
     }
-    match text.as_ref() {
+    match text {
         "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
         "true" | "True" | "TRUE" => return Kind::Bool(true),
         "false" | "False" | "FALSE" => return Kind::Bool(false),
@@ -316,7 +315,7 @@ fn scalar(text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Kind {
     if looks_numeric && let Ok(f) = text.parse::<f64>() {
         return Kind::Float(f);
     }
-    Kind::Str(text.to_string())
+    Kind::Str(text.to_owned())
 }
 
 #[cfg(test)]

@@ -350,7 +350,7 @@ impl<'a> Planner<'a> {
         };
         let mut output_values = Vec::new();
         for (name, expression) in &workflow.outputs {
-            let value = self.value_expr(expression, Place::WorkflowOutputs, &inputs, &scope, None);
+            let value = self.value_expr(expression, Place::WorkflowOutputs, &inputs, &scope);
             let Some(value) = value else { continue };
             let ty = match &value {
                 ValuePlan::Input { ty, .. } | ValuePlan::StepOutput { ty, .. } => ty.clone(),
@@ -544,7 +544,7 @@ impl<'a> Planner<'a> {
                 .or_else(|| op.request_media.first().cloned())
                 .unwrap_or_else(|| "application/json".to_owned());
             let payload = body.payload.as_ref()?;
-            let value = self.value_node(payload, Place::Request, inputs, scope, None)?;
+            let value = self.value_node(payload, Place::Request, inputs, scope)?;
             Some((content_type, value))
         });
 
@@ -668,7 +668,7 @@ impl<'a> Planner<'a> {
                 location.value.clone()
             }
         };
-        let value = self.value_node(&param.value, Place::Request, inputs, scope, None)?;
+        let value = self.value_node(&param.value, Place::Request, inputs, scope)?;
         Some((location, name.clone(), value))
     }
 
@@ -683,7 +683,7 @@ impl<'a> Planner<'a> {
         let check = match criterion.kind.value.as_str() {
             "regex" => {
                 let context = criterion.context.as_ref()?;
-                let value = self.value_expr(context, Place::Response, inputs, scope, None)?;
+                let value = self.value_expr(context, Place::Response, inputs, scope)?;
                 if let Err(e) = regex::Regex::new(&text) {
                     self.error(
                         pos,
@@ -774,7 +774,6 @@ impl<'a> Planner<'a> {
         place: Place,
         inputs: &InputScope,
         scope: &StepScope,
-        _reader: Option<&str>,
     ) -> Option<ValuePlan> {
         match expr::parse_expr(&text.value) {
             Ok(e) => self.resolve(&e, text.pos, place, inputs, scope),
@@ -792,7 +791,6 @@ impl<'a> Planner<'a> {
         place: Place,
         inputs: &InputScope,
         scope: &StepScope,
-        reader: Option<&str>,
     ) -> Option<ValuePlan> {
         Some(match &node.kind {
             Kind::Null => ValuePlan::Literal(LiteralJson::Null),
@@ -829,18 +827,13 @@ impl<'a> Planner<'a> {
             Kind::Seq(items) => ValuePlan::Array(
                 items
                     .iter()
-                    .map(|item| self.value_node(item, place, inputs, scope, reader))
+                    .map(|item| self.value_node(item, place, inputs, scope))
                     .collect::<Option<Vec<_>>>()?,
             ),
             Kind::Map(entries) => ValuePlan::Object(
                 entries
                     .iter()
-                    .map(|(k, v)| {
-                        Some((
-                            k.name.clone(),
-                            self.value_node(v, place, inputs, scope, reader)?,
-                        ))
-                    })
+                    .map(|(k, v)| Some((k.name.clone(), self.value_node(v, place, inputs, scope)?)))
                     .collect::<Option<Vec<_>>>()?,
             ),
         })

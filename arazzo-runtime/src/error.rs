@@ -44,7 +44,7 @@ pub enum Error {
     #[error("{context}: cannot build the request: {message}")]
     InvalidRequest {
         /// Where it happened.
-        context: StepContext,
+        context: Box<StepContext>,
         /// What was wrong.
         message: String,
     },
@@ -53,7 +53,7 @@ pub enum Error {
     #[error("{context}: request failed: {source}")]
     Transport {
         /// Where it happened.
-        context: StepContext,
+        context: Box<StepContext>,
         /// The underlying error, with any URL removed (a URL may carry a query-string credential).
         #[source]
         source: reqwest::Error,
@@ -63,7 +63,7 @@ pub enum Error {
     #[error("{context}: HTTP {status}: response body exceeds the limit of {limit} bytes")]
     BodyTooLarge {
         /// Where it happened.
-        context: StepContext,
+        context: Box<StepContext>,
         /// The HTTP status.
         status: u16,
         /// The limit in bytes.
@@ -77,7 +77,7 @@ pub enum Error {
     )]
     CriterionFailed {
         /// Where it happened.
-        context: StepContext,
+        context: Box<StepContext>,
         /// The HTTP status of the response.
         status: u16,
         /// The criterion as written in the Arazzo document.
@@ -93,7 +93,7 @@ pub enum Error {
     )]
     MissingOutput {
         /// Where it happened.
-        context: StepContext,
+        context: Box<StepContext>,
         /// The HTTP status of the response.
         status: u16,
         /// The step output's name.
@@ -111,7 +111,7 @@ pub enum Error {
     )]
     Decode {
         /// Where it happened.
-        context: StepContext,
+        context: Box<StepContext>,
         /// The HTTP status of the response.
         status: u16,
         /// The expression being read, e.g. `$response.body#/status`.
@@ -141,7 +141,7 @@ impl Error {
             | Error::BodyTooLarge { context, .. }
             | Error::CriterionFailed { context, .. }
             | Error::MissingOutput { context, .. }
-            | Error::Decode { context, .. } => Some(context),
+            | Error::Decode { context, .. } => Some(&**context),
         }
     }
 

@@ -6,7 +6,7 @@
 //! connection pool; every failure is an [`Error`] that names the workflow, the step, the operation
 //! and the HTTP status.
 //!
-//! ```ignore
+//! ```text
 //! arazzo_runtime::arazzo_workflow!("workflows/arazzo/soracom-register-and-activate-sim-workflow.yml");
 //!
 //! let client = arazzo_runtime::Client::builder()

@@ -48,7 +48,7 @@ impl<'c> StepRequest<'c> {
 
     fn invalid(&self, message: String) -> Error {
         Error::InvalidRequest {
-            context: self.context,
+            context: Box::new(self.context),
             message,
         }
     }
@@ -201,7 +201,7 @@ impl<'c> StepRequest<'c> {
         if let Some((content_type, body)) = self.body {
             let value =
                 HeaderValue::from_str(&content_type).map_err(|_| Error::InvalidRequest {
-                    context: self.context,
+                    context: Box::new(self.context),
                     message: format!("`{content_type}` is not a valid content type"),
                 })?;
             headers.insert(CONTENT_TYPE, value);
@@ -227,7 +227,7 @@ async fn read(
     context: StepContext,
 ) -> Result<StepResponse, Error> {
     let transport = |source: reqwest::Error| Error::Transport {
-        context,
+        context: Box::new(context),
         source: source.without_url(),
     };
     let mut response = client
@@ -239,7 +239,7 @@ async fn read(
     let status = response.status().as_u16();
     let limit = client.inner.max_response_bytes;
     let too_large = || Error::BodyTooLarge {
-        context,
+        context: Box::new(context),
         status,
         limit,
     };

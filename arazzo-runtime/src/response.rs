@@ -71,7 +71,7 @@ impl StepResponse {
     /// The error for a failed success criterion.
     pub fn criterion_failed(&self, criterion: &'static str) -> Error {
         Error::CriterionFailed {
-            context: self.context,
+            context: Box::new(self.context),
             status: self.status,
             criterion,
             body_excerpt: self.excerpt(),
@@ -89,7 +89,7 @@ impl StepResponse {
         match self.body_output_nullable(output, expression, pointer)? {
             Some(value) => Ok(value),
             None => Err(Error::MissingOutput {
-                context: self.context,
+                context: Box::new(self.context),
                 status: self.status,
                 output,
                 expression,
@@ -126,7 +126,7 @@ impl StepResponse {
         match self.header(name) {
             Value::String(value) => Ok(value),
             _ => Err(Error::MissingOutput {
-                context: self.context,
+                context: Box::new(self.context),
                 status: self.status,
                 output,
                 expression,
@@ -137,7 +137,7 @@ impl StepResponse {
 
     fn decode_error(&self, expression: &'static str, message: String) -> Error {
         Error::Decode {
-            context: self.context,
+            context: Box::new(self.context),
             status: self.status,
             expression,
             message,
