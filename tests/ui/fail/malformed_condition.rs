@@ -1,3 +1,4 @@
+// A success criterion with `=` where `==` was meant.
 arazzo_runtime::arazzo_workflow!("tests/fixtures/arazzo/malformed-condition.yml");
 
 fn main() {}
