@@ -247,9 +247,20 @@ fn value_tokens(value: &ValuePlan, runtime: &TokenStream) -> TokenStream {
             quote!(#json::Value::Array(::std::vec![#(#items),*]))
         }
         ValuePlan::Object(entries) => {
-            let inserts = entries.iter().map(|(k, v)| {
-                let v = value_tokens(v, runtime);
-                quote!(map.insert(::std::string::String::from(#k), #v);)
+            let inserts = entries.iter().map(|(k, v)| match v {
+                // An absent optional input leaves its member out rather than sending `null`.
+                ValuePlan::Input { field, ty: RustType::Option(_) } => {
+                    let field = ident(field);
+                    quote! {
+                        if let ::std::option::Option::Some(value) = &inputs.#field {
+                            map.insert(::std::string::String::from(#k), #runtime::__private::to_json(value));
+                        }
+                    }
+                }
+                v => {
+                    let v = value_tokens(v, runtime);
+                    quote!(map.insert(::std::string::String::from(#k), #v);)
+                }
             });
             quote!({
                 let mut map = #json::Map::new();

@@ -456,6 +456,16 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ExprError> {
                 let len = text[i..]
                     .find(|ch: char| ch.is_whitespace() || "=!<>&|()".contains(ch))
                     .unwrap_or(text.len() - i);
+                if len == 0 {
+                    let mut e = ExprError::new(start, format!("unexpected `{}`", c as char));
+                    e.hint = match c {
+                        b'=' => Some("did you mean `==`?".to_owned()),
+                        b'&' => Some("did you mean `&&`?".to_owned()),
+                        b'|' => Some("did you mean `||`?".to_owned()),
+                        _ => None,
+                    };
+                    return Err(e);
+                }
                 let word = &text[i..i + len];
                 i += len;
                 let operand = if word.starts_with('$') {
@@ -653,5 +663,10 @@ mod tests {
         assert!(parse_condition("($statusCode == 200").is_err());
         assert!(parse_condition("$statusCode == active").is_err());
         assert!(parse_condition("$statusCode == 200 200").is_err());
+        let err = parse_condition("$statusCode = 200").unwrap_err();
+        assert_eq!(
+            (err.offset, err.hint.as_deref()),
+            (12, Some("did you mean `==`?"))
+        );
     }
 }

@@ -222,6 +222,9 @@ enum Place {
 struct Planner<'a> {
     file: &'a str,
     sources: &'a [LoadedSource],
+    /// A source description failed to load (already reported): an operationId that is not found
+    /// may well be in it, so it is not reported again.
+    sources_incomplete: bool,
     diags: &'a mut Diagnostics,
     types: TypeRegistry,
 }
@@ -234,6 +237,8 @@ struct InputScope {
 /// What earlier steps made available.
 struct StepScope<'w> {
     order: Vec<&'w str>,
+    /// The index of the step being planned (`order.len()` once all are).
+    current: usize,
     outputs: Vec<(String, Vec<StepOutputRef>)>,
 }
 
@@ -248,6 +253,7 @@ pub fn plan(doc: &Document, file: &str, sources: &[LoadedSource], diags: &mut Di
     let mut planner = Planner {
         file,
         sources,
+        sources_incomplete: sources.len() < doc.sources.len(),
         diags,
         types: TypeRegistry::default(),
     };
@@ -310,11 +316,13 @@ impl<'a> Planner<'a> {
 
         let mut scope = StepScope {
             order: workflow.steps.iter().map(|s| s.id.value.as_str()).collect(),
+            current: 0,
             outputs: Vec::new(),
         };
         let mut steps = Vec::new();
         let mut seen: Vec<&Spanned<String>> = Vec::new();
-        for step in &workflow.steps {
+        for (index, step) in workflow.steps.iter().enumerate() {
+            scope.current = index;
             if let Some(first) = seen.iter().find(|s| s.value == step.id.value) {
                 let message = format!(
                     "duplicate stepId `{}` in workflow `{}` (first defined at line {})",
@@ -337,8 +345,14 @@ impl<'a> Planner<'a> {
                         .collect(),
                 ));
                 steps.push(plan);
+            } else {
+                // Still check everything the step reads, and let later steps refer to its
+                // outputs, so one mistake does not hide others or cause false ones.
+                let outputs = self.check_unbound_step(step, &inputs, &scope);
+                scope.outputs.push((step.id.value.clone(), outputs));
             }
         }
+        scope.current = scope.order.len();
 
         let mut outputs = StructDef {
             name: self.types.free_name(&format!("{base}Outputs")),
@@ -427,6 +441,7 @@ impl<'a> Planner<'a> {
             .collect();
         match found.as_slice() {
             [one] => Some(*one),
+            [] if self.sources_incomplete => None,
             [] => {
                 let all = sources
                     .iter()
@@ -616,6 +631,36 @@ impl<'a> Planner<'a> {
             criteria,
             outputs,
         })
+    }
+
+    /// Checks the expressions of a step whose operation could not be found; its outputs become
+    /// untyped so that later references to them are still checked by name.
+    fn check_unbound_step(
+        &mut self,
+        step: &Step,
+        inputs: &InputScope,
+        scope: &StepScope,
+    ) -> Vec<StepOutputRef> {
+        for param in &step.parameters {
+            self.value_node(&param.value, Place::Request, inputs, scope);
+        }
+        if let Some(payload) = step.request_body.as_ref().and_then(|b| b.payload.as_ref()) {
+            self.value_node(payload, Place::Request, inputs, scope);
+        }
+        for criterion in &step.success_criteria {
+            self.criterion(criterion, inputs, scope);
+        }
+        step.outputs
+            .iter()
+            .filter_map(|(name, expression)| {
+                self.value_expr(expression, Place::Response, inputs, scope)?;
+                Some(StepOutputRef {
+                    name: name.value.clone(),
+                    var: String::new(),
+                    ty: RustType::Json,
+                })
+            })
+            .collect()
     }
 
     fn parameter(
@@ -908,7 +953,7 @@ impl<'a> Planner<'a> {
                     return None;
                 };
                 let Some((_, outputs)) = scope.outputs.iter().find(|(s, _)| s == step) else {
-                    let current = scope.outputs.len();
+                    let current = scope.current;
                     let message = if index == current && place != Place::WorkflowOutputs {
                         format!(
                             "`$steps.{step}.outputs.{output}` is read by step `{step}` itself, before its outputs exist"

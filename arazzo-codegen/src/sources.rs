@@ -77,29 +77,29 @@ pub fn load_all(
     loaded
 }
 
+fn unreadable(shown: &str, e: &std::io::Error) -> Diagnostic {
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        _ => e.to_string(),
+    };
+    Diagnostic::new(
+        shown,
+        None,
+        format!("cannot read source description `{shown}`: {reason}"),
+    )
+}
+
 fn load_cached(path: &Path, shown: &str) -> Result<Arc<OpenApi>, Diagnostic> {
     let modified = std::fs::metadata(path)
         .and_then(|m| m.modified())
-        .map_err(|e| {
-            Diagnostic::new(
-                shown,
-                None,
-                format!("cannot read source description `{shown}`: {e}"),
-            )
-        })?;
+        .map_err(|e| unreadable(shown, &e))?;
     if let Ok(cache) = CACHE.lock()
         && let Some((at, api)) = cache.get(path)
         && *at == modified
     {
         return Ok(api.clone());
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::new(
-            shown,
-            None,
-            format!("cannot read source description `{shown}`: {e}"),
-        )
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| unreadable(shown, &e))?;
     let root = load::parse(&text, shown)?;
     let api = Arc::new(OpenApi::from_node(root, shown)?);
     if let Ok(mut cache) = CACHE.lock() {
