@@ -9,7 +9,7 @@ use crate::load::{Kind, Node};
 use crate::model::{Criterion, Document, Parameter, Spanned, Step, Target, Workflow};
 use crate::names;
 use crate::openapi::{OpenApi, Operation, SchemeKind};
-use crate::types::{Field, RustType, StructDef, TypeRegistry, description};
+use crate::types::{Field, RustType, StructDef, TypeRegistry};
 
 /// A source description that was loaded.
 pub struct LoadedSource {
@@ -1041,9 +1041,4 @@ fn find_status(cond: &Condition) -> Option<String> {
         Condition::And(a, b) => find_status(a).or_else(|| find_status(b)),
         _ => None,
     }
-}
-
-/// The description of an input, for docs.
-pub fn input_doc(schema: &Node) -> Option<String> {
-    description(schema)
 }

@@ -83,7 +83,7 @@ impl TypeRegistry {
         if let Some(existing) = self
             .enums
             .iter()
-            .find(|e| e.name == name || e.name.starts_with(name))
+            .find(|e| e.name == name)
             .filter(|e| e.variants.iter().map(|(_, v)| v).eq(values.iter()))
         {
             return existing.name.clone();
