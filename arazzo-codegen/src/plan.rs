@@ -516,23 +516,24 @@ impl<'a> Planner<'a> {
         };
 
         let mut params = Vec::new();
-        let mut given: Vec<(&str, &str)> = Vec::new();
         for param in &step.parameters {
-            if let Some(plan) = self.parameter(param, op, inputs, scope) {
-                if given.contains(&(plan.0.as_str(), plan.1.as_str())) {
-                    self.error(
-                        param.pos,
-                        format!("parameter `{}` in {} is given twice", plan.1, plan.0),
-                        None,
-                    );
-                    continue;
-                }
-                given.push((
-                    &param.name.value,
-                    param.location.as_ref().map_or("", |l| l.value.as_str()),
-                ));
-                params.push(plan);
+            let Some(plan) = self.parameter(param, op, inputs, scope) else {
+                continue;
+            };
+            if params
+                .iter()
+                .any(|(location, name, _): &(String, String, ValuePlan)| {
+                    *location == plan.0 && *name == plan.1
+                })
+            {
+                self.error(
+                    param.pos,
+                    format!("parameter `{}` in {} is given twice", plan.1, plan.0),
+                    None,
+                );
+                continue;
             }
+            params.push(plan);
         }
         for required in op.params.iter().filter(|p| p.required) {
             let set = step
@@ -563,7 +564,12 @@ impl<'a> Planner<'a> {
             Some((content_type, value))
         });
 
-        let success_schema = success_schema(op, &step.success_criteria);
+        let criteria: Vec<CriterionPlan> = step
+            .success_criteria
+            .iter()
+            .filter_map(|c| self.criterion(c, inputs, scope))
+            .collect();
+        let success_schema = success_schema(op, &criteria);
         let mut outputs = Vec::new();
         for (name, expression) in &step.outputs {
             let var = format!(
@@ -616,12 +622,6 @@ impl<'a> Planner<'a> {
                 from,
             });
         }
-
-        let criteria = step
-            .success_criteria
-            .iter()
-            .filter_map(|c| self.criterion(c, inputs, scope))
-            .collect();
 
         Some(StepPlan {
             id: step.id.value.clone(),
@@ -1012,13 +1012,14 @@ impl<'a> Planner<'a> {
 
 /// The JSON schema of the response a successful step gets: the status its criteria require
 /// (`$statusCode == 201`), else the first 2xx response, else `default`.
-fn success_schema<'o>(op: &'o Operation, criteria: &[Criterion]) -> Option<&'o Node> {
-    let wanted: Option<String> = criteria.iter().find_map(|c| {
-        let cond = expr::parse_condition(&c.condition.value).ok()?;
-        find_status(&cond)
+fn success_schema<'o>(op: &'o Operation, criteria: &[CriterionPlan]) -> Option<&'o Node> {
+    let wanted = criteria.iter().find_map(|c| match &c.check {
+        CheckPlan::Simple(cond) => required_status(cond),
+        CheckPlan::Regex { .. } => None,
     });
     let pick = |code: &str| op.responses.iter().find(|(c, _)| c == code);
     let chosen = wanted
+        .map(|code| code.to_string())
         .as_deref()
         .and_then(pick)
         .or_else(|| op.responses.iter().find(|(c, _)| c.starts_with('2')))
@@ -1026,19 +1027,20 @@ fn success_schema<'o>(op: &'o Operation, criteria: &[Criterion]) -> Option<&'o N
     chosen.and_then(|(_, schema)| schema.as_ref())
 }
 
-fn find_status(cond: &Condition) -> Option<String> {
+/// The status a condition requires, when it says `$statusCode == N` (alone or in an `&&`).
+fn required_status(cond: &CondPlan) -> Option<i64> {
     match cond {
-        Condition::Compare(
-            Operand::Expr(Expr::StatusCode),
+        CondPlan::Compare(
+            ValuePlan::Status,
             expr::CmpOp::Eq,
-            Operand::Literal(expr::Literal::Number(n)),
+            ValuePlan::Literal(LiteralJson::Int(n)),
         )
-        | Condition::Compare(
-            Operand::Literal(expr::Literal::Number(n)),
+        | CondPlan::Compare(
+            ValuePlan::Literal(LiteralJson::Int(n)),
             expr::CmpOp::Eq,
-            Operand::Expr(Expr::StatusCode),
-        ) => Some(format!("{}", *n as i64)),
-        Condition::And(a, b) => find_status(a).or_else(|| find_status(b)),
+            ValuePlan::Status,
+        ) => Some(*n),
+        CondPlan::And(a, b) => required_status(a).or_else(|| required_status(b)),
         _ => None,
     }
 }
