@@ -78,10 +78,16 @@ pub fn type_tokens(ty: &RustType, runtime: &TokenStream) -> TokenStream {
     }
 }
 
+/// The serde path for `#[serde(crate = "...")]`: generated types derive through the runtime's
+/// re-export, so the user's crate needs no serde dependency.
+fn serde_crate(runtime: &TokenStream) -> String {
+    format!("{runtime}::__private::serde").replace(' ', "")
+}
+
 fn emit_struct(def: &StructDef, runtime: &TokenStream, serde: bool) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs(&def.doc);
-    let serde_crate = format!("{runtime}::__private::serde").replace(' ', "");
+    let serde_crate = serde_crate(runtime);
     let fields = def.fields.iter().map(|f| {
         let field = ident(&f.ident);
         let ty = type_tokens(&f.ty, runtime);
@@ -131,7 +137,7 @@ fn emit_enum(def: &EnumDef, runtime: &TokenStream) -> TokenStream {
         def.fallback
     ));
     let doc = docs(&doc_lines);
-    let serde_crate = format!("{runtime}::__private::serde").replace(' ', "");
+    let serde_crate = serde_crate(runtime);
     let variants: Vec<Ident> = def.variants.iter().map(|(v, _)| ident(v)).collect();
     let values: Vec<&String> = def.variants.iter().map(|(_, w)| w).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`"));
@@ -413,7 +419,7 @@ fn emit_step(workflow: &str, step: &StepPlan, runtime: &TokenStream) -> TokenStr
             OutputSource::Body(pointer) => match &o.ty {
                 RustType::Option(inner) => {
                     let inner = type_tokens(inner, runtime);
-                    quote!(response.body_output_nullable::<#inner>(#name, #expression, #pointer)?)
+                    quote!(response.body_output_nullable::<#inner>(#expression, #pointer)?)
                 }
                 ty => {
                     let ty = type_tokens(ty, runtime);

@@ -59,16 +59,12 @@ pub struct Expansion {
 pub fn expand(path: &str, options: &Options) -> Expansion {
     let mut diags = diag::Diagnostics::default();
     let mut files = Vec::new();
+    // `expand_into` yields tokens only when nothing was reported.
     let tokens = expand_into(path, options, &mut diags, &mut files).unwrap_or_default();
-    let diagnostics = diags.into_vec();
     Expansion {
-        tokens: if diagnostics.is_empty() {
-            tokens
-        } else {
-            TokenStream::new()
-        },
+        tokens,
         files,
-        diagnostics,
+        diagnostics: diags.into_vec(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! An OpenAPI 3.x description, indexed by operation: what a step needs to build its request and
 //! type its outputs.
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::Diagnostic;
 use crate::load::Node;
 
 /// A security scheme from `components.securitySchemes`.
@@ -92,17 +92,7 @@ impl OpenApi {
                 ));
             }
         }
-        let mut api = OpenApi {
-            file: file.to_owned(),
-            servers: Vec::new(),
-            operations: Vec::new(),
-            schemes: Vec::new(),
-            root: Node {
-                pos: Pos::default(),
-                kind: crate::load::Kind::Null,
-            },
-        };
-        api.servers = root
+        let servers = root
             .get("servers")
             .and_then(Node::as_seq)
             .unwrap_or_default()
@@ -110,6 +100,8 @@ impl OpenApi {
             .filter_map(|s| s.get("url").and_then(Node::as_str).map(str::to_owned))
             .collect();
         let global_security = root.get("security").map(read_security);
+        let mut schemes = Vec::new();
+        let mut operations = Vec::new();
         for (name, node) in root
             .get("components")
             .and_then(|c| c.get("securitySchemes"))
@@ -140,7 +132,7 @@ impl OpenApi {
                 }
                 _ => SchemeKind::Bearer,
             };
-            api.schemes.push((name.name.clone(), kind));
+            schemes.push((name.name.clone(), kind));
         }
         for (path, item) in root.get("paths").and_then(Node::as_map).unwrap_or_default() {
             let item = resolve_in(&root, item);
@@ -208,7 +200,7 @@ impl OpenApi {
                     .map(read_security)
                     .or_else(|| global_security.clone())
                     .unwrap_or_default();
-                api.operations.push(Operation {
+                operations.push(Operation {
                     id: id.to_owned(),
                     method: method.name.to_uppercase(),
                     path: path.name.clone(),
@@ -220,8 +212,13 @@ impl OpenApi {
                 });
             }
         }
-        api.root = root;
-        Ok(api)
+        Ok(OpenApi {
+            file: file.to_owned(),
+            root,
+            servers,
+            operations,
+            schemes,
+        })
     }
 
     /// The operation with this `operationId`.

@@ -71,10 +71,7 @@ impl Client {
 
     /// Every credential value, to mask wherever a response body is quoted.
     pub(crate) fn secret_values(&self) -> impl Iterator<Item = &str> {
-        self.inner
-            .credentials
-            .values()
-            .flat_map(Credential::secret_values)
+        self.inner.credentials.values().map(Credential::secret)
     }
 
     pub(crate) fn observe(&self, event: &StepEvent) {

@@ -150,7 +150,7 @@ impl<'c> StepRequest<'c> {
         outcome
     }
 
-    fn build(self) -> Result<reqwest::Request, Error> {
+    fn build(mut self) -> Result<reqwest::Request, Error> {
         let mut applied = Applied::default();
         if let Some(schemes) = self.chosen_security() {
             for scheme in schemes {
@@ -182,15 +182,15 @@ impl<'c> StepRequest<'c> {
             })?;
         let mut request = reqwest::Request::new(method, url);
         let headers = request.headers_mut();
-        headers.extend(self.headers.clone());
+        headers.extend(std::mem::take(&mut self.headers));
         for (name, value) in applied.headers {
             headers.insert(name, value);
         }
-        let cookies: Vec<(&str, String)> = self
+        let cookies: Vec<(&str, &str)> = self
             .cookies
             .iter()
-            .map(|(n, v)| (n.as_str(), v.clone()))
-            .chain(applied.cookies)
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .chain(applied.cookies.iter().map(|(n, v)| (*n, v.as_str())))
             .collect();
         if let Some((name, value)) = security::cookie_header(&cookies) {
             let mut value = HeaderValue::from_str(&value)
@@ -198,12 +198,10 @@ impl<'c> StepRequest<'c> {
             value.set_sensitive(true);
             headers.insert(name, value);
         }
-        if let Some((content_type, body)) = self.body {
-            let value =
-                HeaderValue::from_str(&content_type).map_err(|_| Error::InvalidRequest {
-                    context: Box::new(self.context),
-                    message: format!("`{content_type}` is not a valid content type"),
-                })?;
+        if let Some((content_type, body)) = self.body.take() {
+            let value = HeaderValue::from_str(&content_type).map_err(|_| {
+                self.invalid(format!("`{content_type}` is not a valid content type"))
+            })?;
             headers.insert(CONTENT_TYPE, value);
             *request.body_mut() = Some(body.into());
         }
@@ -261,6 +259,6 @@ async fn read(
         status,
         std::mem::take(response.headers_mut()),
         body,
-        client.secret_values().map(str::to_owned).collect(),
+        client.clone(),
     ))
 }

@@ -6,6 +6,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::client::Client;
 use crate::error::{Error, StepContext};
 
 /// How much of a response body an error quotes.
@@ -18,7 +19,8 @@ pub struct StepResponse {
     headers: HeaderMap,
     body: Vec<u8>,
     json: OnceLock<Option<Value>>,
-    masks: Vec<String>,
+    /// To mask its credentials in error excerpts (only read when an error is made).
+    client: Client,
 }
 
 impl StepResponse {
@@ -27,7 +29,7 @@ impl StepResponse {
         status: u16,
         headers: HeaderMap,
         body: Vec<u8>,
-        masks: Vec<String>,
+        client: Client,
     ) -> Self {
         Self {
             context,
@@ -35,7 +37,7 @@ impl StepResponse {
             headers,
             body,
             json: OnceLock::new(),
-            masks,
+            client,
         }
     }
 
@@ -86,7 +88,7 @@ impl StepResponse {
         expression: &'static str,
         pointer: &str,
     ) -> Result<T, Error> {
-        match self.body_output_nullable(output, expression, pointer)? {
+        match self.body_output_nullable(expression, pointer)? {
             Some(value) => Ok(value),
             None => Err(Error::MissingOutput {
                 context: Box::new(self.context),
@@ -101,7 +103,6 @@ impl StepResponse {
     /// A step output whose schema is nullable: `None` for `null` or no value.
     pub fn body_output_nullable<T: DeserializeOwned>(
         &self,
-        _output: &'static str,
         expression: &'static str,
         pointer: &str,
     ) -> Result<Option<T>, Error> {
@@ -149,9 +150,9 @@ impl StepResponse {
     fn excerpt(&self) -> String {
         // Mask before truncating, so no part of a secret survives at the cut.
         let mut text = String::from_utf8_lossy(&self.body).into_owned();
-        for secret in &self.masks {
+        for secret in self.client.secret_values() {
             if !secret.is_empty() {
-                text = text.replace(secret.as_str(), "[redacted]");
+                text = text.replace(secret, "[redacted]");
             }
         }
         let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();

@@ -60,12 +60,12 @@ pub(crate) enum Credential {
 }
 
 impl Credential {
-    /// Every secret value of this credential, to mask in error excerpts.
-    pub(crate) fn secret_values(&self) -> Vec<&str> {
+    /// The secret part of this credential, to mask in error excerpts.
+    pub(crate) fn secret(&self) -> &str {
         match self {
-            Credential::ApiKey(key) => vec![key.expose()],
-            Credential::Bearer(token) => vec![token.expose()],
-            Credential::Basic { password, .. } => vec![password.expose()],
+            Credential::ApiKey(key) => key.expose(),
+            Credential::Bearer(token) => token.expose(),
+            Credential::Basic { password, .. } => password.expose(),
         }
     }
 }
@@ -135,8 +135,8 @@ fn sensitive(value: &str, scheme: &str) -> Result<HeaderValue, String> {
     Ok(header)
 }
 
-/// Appends cookies to an existing `Cookie` header list.
-pub(crate) fn cookie_header(pairs: &[(&str, String)]) -> Option<(HeaderName, String)> {
+/// The `Cookie` header carrying `pairs`, values percent-encoded; `None` for no cookies.
+pub(crate) fn cookie_header(pairs: &[(&str, &str)]) -> Option<(HeaderName, String)> {
     if pairs.is_empty() {
         return None;
     }
