@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use arazzo_runtime::{Client, Error, StepEvent};
+use arazzo_runtime::{Client, ClientBuilder, Error, StepEvent};
 use arazzo_sandbox::SandboxHandle;
 use arazzo_sandbox::fixtures::{GROUP_SENSORS, GROUP_TRACKERS, SIM_1, SIM_2, SUBSCRIBER_1};
 use arazzo_workflows::soracom_sim::{
@@ -12,14 +12,18 @@ use arazzo_workflows::soracom_subscriber::{
     RegisterSubscriberToGroupInputs, SubscriberStatus, register_subscriber_to_group,
 };
 
-fn client_for(sandbox: &SandboxHandle) -> Client {
-    let (key, token) = sandbox.issue_credentials();
+/// A client for the sandbox with the given API key and token.
+fn builder_with(sandbox: &SandboxHandle, key: &str, token: &str) -> ClientBuilder {
     Client::builder()
         .server("simApi", sandbox.base_url())
         .api_key("api_key", key)
         .api_key("api_token", token)
-        .build()
-        .expect("client")
+}
+
+/// A client for the sandbox with fresh valid credentials.
+fn client_for(sandbox: &SandboxHandle) -> Client {
+    let (key, token) = sandbox.issue_credentials();
+    builder_with(sandbox, &key, &token).build().expect("client")
 }
 
 fn sim_inputs(sim_id: &str, secret: &str, group: &str) -> RegisterAndActivateSimInputs {
@@ -184,10 +188,7 @@ async fn missing_credentials_give_401_and_the_error_holds_no_credential() {
     // Credentials the server does not accept: the error and the client print none of them.
     let wrong_key = format!("{key}-revoked");
     let wrong_token = format!("{token}-revoked");
-    let wrong = Client::builder()
-        .server("simApi", sandbox.base_url())
-        .api_key("api_key", wrong_key.clone())
-        .api_key("api_token", wrong_token.clone())
+    let wrong = builder_with(&sandbox, &wrong_key, &wrong_token)
         .build()
         .expect("client");
     let err = register_and_activate_sim(
@@ -246,10 +247,7 @@ async fn every_step_is_reported_to_the_observer() {
     let (key, token) = sandbox.issue_credentials();
     let events: Arc<Mutex<Vec<StepEvent>>> = Arc::default();
     let sink = events.clone();
-    let client = Client::builder()
-        .server("simApi", sandbox.base_url())
-        .api_key("api_key", key)
-        .api_key("api_token", token)
+    let client = builder_with(&sandbox, &key, &token)
         .on_step(move |e| sink.lock().expect("lock").push(e.clone()))
         .build()
         .expect("client");
