@@ -20,3 +20,10 @@ pub mod soracom_subscriber {
         "workflows/arazzo/soracom-register-subscriber-to-group-workflow.yml"
     );
 }
+
+/// SPS Subscriptions (v5): activate a wholesale subscription and suspend, resume, cease or
+/// reactivate it, polling each asynchronous transaction until it completes
+/// (`workflows/arazzo/sps-subscription-lifecycle.arazzo.yaml`).
+pub mod sps {
+    arazzo_runtime::arazzo_workflow!("workflows/arazzo/sps-subscription-lifecycle.arazzo.yaml");
+}

@@ -85,6 +85,18 @@ impl Diagnostics {
     }
 }
 
+/// Why a file could not be read, in words that do not depend on the platform's error text for
+/// the common cases (messages end up in checked-in `.stderr` files).
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
+        std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
 /// "did you mean `x`?" for the closest candidate, or the list of choices when there are few.
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let candidates: Vec<&str> = candidates.into_iter().collect();

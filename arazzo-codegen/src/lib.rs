@@ -16,6 +16,7 @@ pub mod names;
 pub mod openapi;
 pub mod plan;
 pub mod sources;
+pub mod stub;
 pub mod types;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,12 @@ impl Options {
 pub struct Expansion {
     /// The generated items (empty when there are diagnostics).
     pub tokens: TokenStream,
+    /// When there are diagnostics: stand-ins for the functions and structs the document's
+    /// workflows would have defined (see [`stub`]), to emit only next to the errors, so that
+    /// the code calling the workflows still resolves while the document is broken. Empty on
+    /// success, and when the document is not even YAML. A separate field rather than `tokens`,
+    /// so that a caller cannot mistake stand-ins for generated code.
+    pub stubs: TokenStream,
     /// Every file read, absolute, so the caller can make the build depend on them.
     pub files: Vec<PathBuf>,
     /// Every mistake found; empty on success.
@@ -57,58 +64,84 @@ pub struct Expansion {
 
 /// Expands the Arazzo document at `path` (relative to `options.manifest_dir`).
 pub fn expand(path: &str, options: &Options) -> Expansion {
+    let absolute = options.manifest_dir.join(path);
+    match std::fs::read_to_string(&absolute) {
+        Ok(text) => {
+            let mut expansion = expand_str(&text, path, options);
+            expansion.files.insert(0, absolute);
+            expansion
+        }
+        Err(e) => {
+            // Relative, not absolute: the message ends up in `.stderr` files and CI logs,
+            // which must not depend on where the project is checked out.
+            let shown = display_path(&absolute, &options.manifest_dir);
+            Expansion {
+                tokens: TokenStream::new(),
+                stubs: TokenStream::new(),
+                files: Vec::new(),
+                diagnostics: vec![Diagnostic::new(
+                    &shown,
+                    None,
+                    format!(
+                        "cannot read the Arazzo document `{shown}`: {}",
+                        diag::io_reason(&e)
+                    ),
+                )],
+            }
+        }
+    }
+}
+
+/// Expands `text` as the Arazzo document at `path` (relative to `options.manifest_dir`) without
+/// reading that file: `path` names the document in diagnostics and locates the source
+/// descriptions, which are read from disk as usual. `files` lists only those.
+pub fn expand_str(text: &str, path: &str, options: &Options) -> Expansion {
+    let absolute = options.manifest_dir.join(path);
+    let shown = display_path(&absolute, &options.manifest_dir);
     let mut diags = diag::Diagnostics::default();
     let mut files = Vec::new();
-    // `expand_into` yields tokens only when nothing was reported.
-    let tokens = expand_into(path, options, &mut diags, &mut files).unwrap_or_default();
+    let mut stubs = TokenStream::new();
+    let tokens = match load::parse(text, &shown) {
+        Ok(root) => {
+            let tokens = expand_tree(&root, &shown, &absolute, options, &mut diags, &mut files);
+            if !diags.is_empty() {
+                stubs = stub::stubs(&root, &options.runtime);
+            }
+            tokens
+        }
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
     Expansion {
-        tokens,
+        // Tokens only when nothing was reported.
+        tokens: tokens.filter(|_| diags.is_empty()).unwrap_or_default(),
+        stubs,
         files,
         diagnostics: diags.into_vec(),
     }
 }
 
-fn expand_into(
-    path: &str,
+fn expand_tree(
+    root: &load::Node,
+    shown: &str,
+    absolute: &Path,
     options: &Options,
     diags: &mut diag::Diagnostics,
     files: &mut Vec<PathBuf>,
 ) -> Option<TokenStream> {
-    let absolute = options.manifest_dir.join(path);
-    let shown = display_path(&absolute, &options.manifest_dir);
-    let text = match std::fs::read_to_string(&absolute) {
-        Ok(text) => text,
-        Err(e) => {
-            diags.push(Diagnostic::new(
-                &shown,
-                None,
-                format!(
-                    "cannot read the Arazzo document `{}`: {e}",
-                    absolute.display()
-                ),
-            ));
-            return None;
-        }
-    };
-    files.push(absolute.clone());
-    let root = match load::parse(&text, &shown) {
-        Ok(root) => root,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
-    let document = model::read(&root, &shown, diags)?;
+    let document = model::read(root, shown, diags)?;
     let base_dir = absolute.parent().unwrap_or(Path::new("."));
     let loaded = sources::load_all(
         &document,
-        &shown,
+        shown,
         base_dir,
         &options.manifest_dir,
         diags,
         files,
     );
-    let plan = plan::plan(&document, &shown, &loaded, diags);
+    let plan = plan::plan(&document, shown, &loaded, diags);
     if !diags.is_empty() {
         return None;
     }

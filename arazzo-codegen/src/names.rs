@@ -15,10 +15,12 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// Word characters of identifiers kept, everything else a word break (`²` or `½` are
+/// alphanumeric but no identifier may hold them).
 fn only_ident_chars(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
+            if unicode_ident::is_xid_continue(c) {
                 c
             } else {
                 ' '
@@ -27,8 +29,17 @@ fn only_ident_chars(s: &str) -> String {
         .collect()
 }
 
-fn fix_start(mut s: String) -> String {
-    if s.chars().next().is_none_or(|c| c.is_ascii_digit()) {
+/// Case conversion can change characters: keep the identifier characters of the result, and
+/// start it with one that may start an identifier.
+fn fix_start(s: String) -> String {
+    let mut s: String = s
+        .chars()
+        .filter(|c| unicode_ident::is_xid_continue(*c))
+        .collect();
+    if s.chars()
+        .next()
+        .is_none_or(|c| !unicode_ident::is_xid_start(c) && c != '_')
+    {
         s.insert(0, '_');
     }
     s

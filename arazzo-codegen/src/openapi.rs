@@ -34,8 +34,10 @@ pub struct OpParam {
 /// One operation.
 #[derive(Debug, Clone)]
 pub struct Operation {
-    /// `operationId`.
+    /// `operationId`, or `METHOD /path` when the operation has none.
     pub id: String,
+    /// Whether `id` is a real `operationId`.
+    pub named: bool,
     /// HTTP method, upper case.
     pub method: String,
     /// The path template.
@@ -141,9 +143,7 @@ impl OpenApi {
                 if !METHODS.contains(&method.name.as_str()) {
                     continue;
                 }
-                let Some(id) = op.get("operationId").and_then(Node::as_str) else {
-                    continue;
-                };
+                let operation_id = op.get("operationId").and_then(Node::as_str);
                 let mut params: Vec<OpParam> = Vec::new();
                 for list in [path_params, op.get("parameters")].into_iter().flatten() {
                     for p in list.as_seq().unwrap_or_default() {
@@ -201,7 +201,11 @@ impl OpenApi {
                     .or_else(|| global_security.clone())
                     .unwrap_or_default();
                 operations.push(Operation {
-                    id: id.to_owned(),
+                    id: operation_id.map_or_else(
+                        || format!("{} {}", method.name.to_uppercase(), path.name),
+                        str::to_owned,
+                    ),
+                    named: operation_id.is_some(),
                     method: method.name.to_uppercase(),
                     path: path.name.clone(),
                     params,
@@ -223,7 +227,22 @@ impl OpenApi {
 
     /// The operation with this `operationId`.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
-        self.operations.iter().find(|op| op.id == id)
+        self.operations.iter().find(|op| op.named && op.id == id)
+    }
+
+    /// The operation at `path` and `method` (lower or upper case), named or not.
+    pub fn operation_at(&self, path: &str, method: &str) -> Option<&Operation> {
+        self.operations
+            .iter()
+            .find(|op| op.path == path && op.method.eq_ignore_ascii_case(method))
+    }
+
+    /// Every `operationId`, for suggestions.
+    pub fn operation_ids(&self) -> impl Iterator<Item = &str> {
+        self.operations
+            .iter()
+            .filter(|op| op.named)
+            .map(|op| op.id.as_str())
     }
 
     /// Follows `$ref`s (local ones) from `node`.

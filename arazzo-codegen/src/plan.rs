@@ -1,15 +1,27 @@
 //! Binds the Arazzo model to its OpenAPI operations, checks every reference, and produces the plan
-//! the emitter turns into Rust: typed inputs, per-step request recipes, criteria, typed outputs.
+//! the emitter turns into Rust: typed inputs, per-step request recipes, criteria, actions and
+//! typed outputs.
+//!
+//! One submodule per concern: [`calls`] orders workflows by who calls whom, [`flow`] works out
+//! which steps can have run before each point, [`step`] binds steps to operations, [`values`]
+//! resolves runtime expressions, [`actions`] compiles success and failure actions.
 
-use heck::ToUpperCamelCase;
+mod actions;
+mod calls;
+mod flow;
+mod step;
+mod values;
 
-use crate::diag::{Diagnostic, Diagnostics, Pos, suggest};
-use crate::expr::{self, Condition, Expr, Operand, Piece, Source, StringValue};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::expr;
 use crate::load::{Kind, Node};
-use crate::model::{Criterion, Document, Parameter, Spanned, Step, Target, Workflow};
+use crate::model::{Document, Spanned, Workflow};
 use crate::names;
-use crate::openapi::{OpenApi, Operation, SchemeKind};
+use crate::openapi::{OpenApi, SchemeKind};
 use crate::types::{Field, RustType, StructDef, TypeRegistry};
+
+use flow::Flow;
+use values::{Ctx, Place};
 
 /// A source description that was loaded.
 pub struct LoadedSource {
@@ -28,7 +40,7 @@ pub struct Plan {
     pub version: String,
     /// The Arazzo file, as shown to the user.
     pub file: String,
-    /// One per workflow.
+    /// One per workflow, in document order.
     pub workflows: Vec<WorkflowPlan>,
     /// Generated enums and structs.
     pub types: TypeRegistry,
@@ -47,10 +59,26 @@ pub struct WorkflowPlan {
     pub outputs: StructDef,
     /// Where each output field's value comes from, in field order.
     pub output_values: Vec<ValuePlan>,
+    /// Workflows (`dependsOn`) that run first, in order.
+    pub depends_on: Vec<WorkflowCall>,
     /// The steps, in order.
     pub steps: Vec<StepPlan>,
+    /// How many `retry` actions the workflow has (each keeps its own attempt count).
+    pub retry_slots: usize,
     /// Doc lines of the function.
     pub doc: Vec<String>,
+}
+
+/// A call of another workflow of the document whose inputs come from the caller's own inputs,
+/// by name (`dependsOn`, `goto`/`retry` to a workflow).
+#[derive(Debug, Clone)]
+pub struct WorkflowCall {
+    /// The called `workflowId`.
+    pub id: String,
+    /// Its function.
+    pub fn_name: String,
+    /// The local variable its outputs are kept in (`dependsOn` only).
+    pub var: String,
 }
 
 /// One step.
@@ -58,16 +86,56 @@ pub struct WorkflowPlan {
 pub struct StepPlan {
     /// `stepId`.
     pub id: String,
-    /// The operation it calls.
-    pub op: OperationPlan,
-    /// `(in, name, value)`.
-    pub params: Vec<(String, String, ValuePlan)>,
-    /// `(content type, payload)`.
-    pub body: Option<(String, ValuePlan)>,
+    /// The variant of the generated step enum.
+    pub variant: String,
+    /// What the step calls.
+    pub call: StepCall,
     /// Success criteria, all of which must hold.
     pub criteria: Vec<CriterionPlan>,
     /// The step's outputs.
     pub outputs: Vec<StepOutput>,
+    /// `onSuccess`, then the workflow's `successActions` it does not override.
+    pub on_success: Vec<ActionPlan>,
+    /// `onFailure`, then the workflow's `failureActions` it does not override.
+    pub on_failure: Vec<ActionPlan>,
+    /// The index of the next step, `None` for the last.
+    pub next: Option<usize>,
+}
+
+/// What a step calls.
+#[derive(Debug)]
+pub enum StepCall {
+    /// An API operation.
+    Operation {
+        /// The operation.
+        op: Box<OperationPlan>,
+        /// `(in, name, value)`.
+        params: Vec<(String, String, ValuePlan)>,
+        /// The request body.
+        body: Option<BodyPlan>,
+    },
+    /// Another workflow of the document.
+    Workflow {
+        /// Its `workflowId`.
+        id: String,
+        /// Its function.
+        fn_name: String,
+        /// Its inputs struct.
+        inputs: String,
+        /// `(input wire name, value)`.
+        args: Vec<(String, ValuePlan)>,
+    },
+}
+
+/// A request body.
+#[derive(Debug)]
+pub struct BodyPlan {
+    /// The content type sent.
+    pub content_type: String,
+    /// The payload.
+    pub payload: ValuePlan,
+    /// `(JSON pointer, value)` replacements applied to the payload.
+    pub replacements: Vec<(String, ValuePlan)>,
 }
 
 /// The operation a step calls, as `const` data.
@@ -77,7 +145,7 @@ pub struct OperationPlan {
     pub source: String,
     /// The description's first server.
     pub default_server: String,
-    /// `operationId`.
+    /// `operationId` (or the method and path when it has none).
     pub id: String,
     /// Upper-case method.
     pub method: String,
@@ -88,11 +156,11 @@ pub struct OperationPlan {
 }
 
 /// A step output: a typed local variable.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct StepOutput {
     /// The output's name.
     pub name: String,
-    /// The local variable holding it.
+    /// The local variable holding it (an `Option`, set when the step succeeds).
     pub var: String,
     /// Its type.
     pub ty: RustType,
@@ -103,7 +171,7 @@ pub struct StepOutput {
 }
 
 /// Where a step output's value is read.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum OutputSource {
     /// `$statusCode`
     Status,
@@ -111,6 +179,8 @@ pub enum OutputSource {
     Header(String),
     /// `$response.body#POINTER`
     Body(String),
+    /// `$outputs.NAME` of the workflow a step calls: the outputs struct's field.
+    Nested(String),
 }
 
 /// A value computed at run time (a parameter, a payload, a workflow output).
@@ -122,28 +192,61 @@ pub enum ValuePlan {
     Array(Vec<ValuePlan>),
     /// An object of values.
     Object(Vec<(String, ValuePlan)>),
-    /// A workflow input field, optionally with a pointer into it.
+    /// A workflow input field, optionally with a JSON pointer into it.
     Input {
         /// The field name.
         field: String,
         /// The type of the field.
         ty: RustType,
+        /// A JSON pointer into the value.
+        pointer: Option<String>,
     },
-    /// A step output variable.
+    /// A step output.
     StepOutput {
-        /// The variable.
+        /// The variable (an `Option`).
         var: String,
+        /// The output's type.
+        ty: RustType,
+        /// The step that sets it.
+        step: String,
+        /// The output's name.
+        output: String,
+        /// Whether every path to the reader runs that step first.
+        certain: bool,
+        /// A JSON pointer into the value.
+        pointer: Option<String>,
+    },
+    /// An output of a workflow run first through `dependsOn`.
+    DependencyOutput {
+        /// The variable holding that workflow's outputs.
+        var: String,
+        /// The field.
+        field: String,
+        /// Its type.
+        ty: RustType,
+    },
+    /// An output of the workflow the current step called (`$outputs.NAME`).
+    NestedOutput {
+        /// The field.
+        field: String,
         /// Its type.
         ty: RustType,
     },
     /// A string with embedded values.
     Template(Vec<TemplatePiece>),
-    /// `$statusCode` of the current response (criteria only).
+    /// `$statusCode` of the current response.
     Status,
-    /// `$response.header.NAME` (criteria only).
+    /// `$response.header.NAME`.
     ResponseHeader(String),
-    /// `$response.body#POINTER` (criteria only).
+    /// `$response.body#POINTER`.
     ResponseBody(String),
+    /// `$sourceDescriptions.NAME.url`: the server the client uses for that source.
+    SourceUrl {
+        /// The source name.
+        source: String,
+        /// Its first server in the description.
+        default_server: String,
+    },
 }
 
 /// A literal value.
@@ -170,7 +273,7 @@ pub enum TemplatePiece {
     Value(ValuePlan),
 }
 
-/// A success criterion.
+/// A criterion.
 #[derive(Debug)]
 pub struct CriterionPlan {
     /// The condition as written, for error messages.
@@ -191,6 +294,13 @@ pub enum CheckPlan {
         /// The pattern (already checked to compile).
         pattern: String,
     },
+    /// An RFC 9535 JSONPath query that must select at least one node.
+    JsonPath {
+        /// The value queried.
+        context: ValuePlan,
+        /// The query (already checked to parse).
+        query: String,
+    },
 }
 
 /// A simple condition with its operands resolved.
@@ -208,15 +318,56 @@ pub enum CondPlan {
     Truthy(ValuePlan),
 }
 
-/// Where an expression is being read: decides which roots are meaningful.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Place {
-    /// A parameter or request body: before the step's response exists.
-    Request,
-    /// A criterion or step output: the step's response is in scope.
-    Response,
-    /// Workflow outputs.
-    WorkflowOutputs,
+/// A success or failure action.
+#[derive(Debug)]
+pub struct ActionPlan {
+    /// `name`.
+    pub name: String,
+    /// What it does.
+    pub kind: ActionPlanKind,
+    /// When it applies (all must hold).
+    pub criteria: Vec<CriterionPlan>,
+}
+
+/// What an action does.
+#[derive(Debug)]
+pub enum ActionPlanKind {
+    /// End the workflow: successfully after a success, with an error after a failure.
+    End,
+    /// Go to a step of this workflow.
+    GotoStep(usize),
+    /// Run another workflow, then end this one.
+    GotoWorkflow(WorkflowCall),
+    /// Run the step again.
+    Retry {
+        /// `retryAfter`, seconds (a `Retry-After` header overrides it).
+        after: f64,
+        /// `retryLimit`.
+        limit: u32,
+        /// This action's attempt counter.
+        slot: usize,
+        /// A step or workflow run before the step is retried.
+        first: Option<RetryFirst>,
+    },
+}
+
+/// What a `retry` action runs before retrying.
+#[derive(Debug)]
+pub enum RetryFirst {
+    /// A step of this workflow; control comes back when it succeeds.
+    Step(usize),
+    /// Another workflow.
+    Workflow(WorkflowCall),
+}
+
+/// What is known of a workflow once planned: what its callers need.
+#[derive(Debug, Clone)]
+struct Signature {
+    id: String,
+    fn_name: String,
+    inputs: String,
+    input_fields: Vec<Field>,
+    output_fields: Vec<Field>,
 }
 
 struct Planner<'a> {
@@ -227,25 +378,15 @@ struct Planner<'a> {
     sources_incomplete: bool,
     diags: &'a mut Diagnostics,
     types: TypeRegistry,
+    /// Workflows planned so far (callees are planned before their callers).
+    signatures: Vec<Signature>,
+    /// Every `workflowId` of the document.
+    workflow_ids: Vec<String>,
 }
 
 /// What the inputs of the workflow being planned are.
 struct InputScope {
     fields: Vec<Field>,
-}
-
-/// What earlier steps made available.
-struct StepScope<'w> {
-    order: Vec<&'w str>,
-    /// The index of the step being planned (`order.len()` once all are).
-    current: usize,
-    outputs: Vec<(String, Vec<StepOutputRef>)>,
-}
-
-struct StepOutputRef {
-    name: String,
-    var: String,
-    ty: RustType,
 }
 
 /// Plans every workflow of `doc`.
@@ -256,9 +397,11 @@ pub fn plan(doc: &Document, file: &str, sources: &[LoadedSource], diags: &mut Di
         sources_incomplete: sources.len() < doc.sources.len(),
         diags,
         types: TypeRegistry::default(),
+        signatures: Vec::new(),
+        workflow_ids: Vec::new(),
     };
     let mut seen: Vec<&Spanned<String>> = Vec::new();
-    let mut workflows = Vec::new();
+    let mut unique = Vec::new();
     for workflow in &doc.workflows {
         if let Some(first) = seen.iter().find(|w| w.value == workflow.id.value) {
             let message = format!(
@@ -269,13 +412,19 @@ pub fn plan(doc: &Document, file: &str, sources: &[LoadedSource], diags: &mut Di
             continue;
         }
         seen.push(&workflow.id);
-        workflows.push(planner.workflow(doc, workflow));
+        unique.push(workflow);
     }
+    let order = calls::order(&unique, &mut planner);
+    let mut planned: Vec<(usize, WorkflowPlan)> = order
+        .into_iter()
+        .map(|i| (i, planner.workflow(doc, unique[i])))
+        .collect();
+    planned.sort_by_key(|(i, _)| *i);
     Plan {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         file: file.to_owned(),
-        workflows,
+        workflows: planned.into_iter().map(|(_, w)| w).collect(),
         types: planner.types,
     }
 }
@@ -286,15 +435,16 @@ impl<'a> Planner<'a> {
             .push(Diagnostic::new(self.file, Some(pos), message).with_hint(hint));
     }
 
-    fn workflow(&mut self, doc: &Document, workflow: &Workflow) -> WorkflowPlan {
-        let base = names::type_name(&workflow.id.value);
-        let fn_name = names::field_name(&workflow.id.value);
-        let inputs_name = format!("{base}Inputs");
+    fn signature(&self, id: &str) -> Option<&Signature> {
+        self.signatures.iter().find(|s| s.id == id)
+    }
 
-        let mut doc_lines = vec![format!(
-            "Inputs of [`{fn_name}`] (workflow `{}`).",
-            workflow.id.value
-        )];
+    fn workflow(&mut self, doc: &Document, workflow: &Workflow) -> WorkflowPlan {
+        let id = &workflow.id.value;
+        let base = names::type_name(id);
+        let fn_name = names::field_name(id);
+
+        let mut doc_lines = vec![format!("Inputs of [`{fn_name}`] (workflow `{id}`).")];
         if let Some(summary) = &workflow.summary {
             doc_lines.push(String::new());
             doc_lines.push(summary.clone());
@@ -304,70 +454,79 @@ impl<'a> Planner<'a> {
             kind: Kind::Map(Vec::new()),
         };
         let schema = workflow.inputs.as_ref().unwrap_or(&empty);
-        let inputs_name = self.types.input_struct(schema, &inputs_name, doc_lines);
-        let fields = self
+        let inputs_name = self
+            .types
+            .input_struct(schema, &format!("{base}Inputs"), doc_lines);
+        let input_fields = self
             .types
             .structs
             .iter()
             .find(|s| s.name == inputs_name)
             .map(|s| s.fields.clone())
             .unwrap_or_default();
-        let inputs = InputScope { fields };
-
-        let mut scope = StepScope {
-            order: workflow.steps.iter().map(|s| s.id.value.as_str()).collect(),
-            current: 0,
-            outputs: Vec::new(),
+        let inputs = InputScope {
+            fields: input_fields.clone(),
         };
+
+        let depends_on = self.dependencies(workflow, &inputs);
+        let flow = Flow::analyse(workflow);
+        let steps_scope = self.step_outputs(workflow);
+        let mut retry_slots = 0;
         let mut steps = Vec::new();
-        let mut seen: Vec<&Spanned<String>> = Vec::new();
         for (index, step) in workflow.steps.iter().enumerate() {
-            scope.current = index;
-            if let Some(first) = seen.iter().find(|s| s.value == step.id.value) {
-                let message = format!(
-                    "duplicate stepId `{}` in workflow `{}` (first defined at line {})",
-                    step.id.value, workflow.id.value, first.pos.line
-                );
-                self.error(step.id.pos, message, None);
+            if !steps_scope.unique[index] {
                 continue;
             }
-            seen.push(&step.id);
-            if let Some(plan) = self.step(&workflow.id.value, step, &inputs, &scope) {
-                scope.outputs.push((
-                    step.id.value.clone(),
-                    plan.outputs
-                        .iter()
-                        .map(|o| StepOutputRef {
-                            name: o.name.clone(),
-                            var: o.var.clone(),
-                            ty: o.ty.clone(),
-                        })
-                        .collect(),
-                ));
+            let ctx = Ctx {
+                place: Place::Request,
+                inputs: &inputs,
+                steps: &steps_scope,
+                flow: &flow,
+                reader: Some(index),
+                nested: None,
+                deps: &depends_on,
+            };
+            if let Some(plan) = self.step(workflow, index, step, &ctx, &mut retry_slots) {
                 steps.push(plan);
-            } else {
-                // Still check everything the step reads, and let later steps refer to its
-                // outputs, so one mistake does not hide others or cause false ones.
-                let outputs = self.check_unbound_step(step, &inputs, &scope);
-                scope.outputs.push((step.id.value.clone(), outputs));
             }
         }
-        scope.current = scope.order.len();
 
         let mut outputs = StructDef {
             name: self.types.free_name(&format!("{base}Outputs")),
-            doc: vec![format!(
-                "Outputs of [`{fn_name}`] (workflow `{}`).",
-                workflow.id.value
-            )],
+            doc: vec![format!("Outputs of [`{fn_name}`] (workflow `{id}`).")],
             fields: Vec::new(),
+        };
+        let ctx = Ctx {
+            place: Place::WorkflowOutputs,
+            inputs: &inputs,
+            steps: &steps_scope,
+            flow: &flow,
+            reader: None,
+            nested: None,
+            deps: &depends_on,
         };
         let mut output_values = Vec::new();
         for (name, expression) in &workflow.outputs {
-            let value = self.value_expr(expression, Place::WorkflowOutputs, &inputs, &scope);
-            let Some(value) = value else { continue };
+            let Some(value) = self.value_expr(expression, &ctx) else {
+                continue;
+            };
             let ty = match &value {
-                ValuePlan::Input { ty, .. } | ValuePlan::StepOutput { ty, .. } => ty.clone(),
+                ValuePlan::Input {
+                    ty, pointer: None, ..
+                }
+                | ValuePlan::DependencyOutput { ty, .. } => ty.clone(),
+                ValuePlan::StepOutput {
+                    ty,
+                    certain,
+                    pointer: None,
+                    ..
+                } => {
+                    if *certain || matches!(ty, RustType::Option(_)) {
+                        ty.clone()
+                    } else {
+                        RustType::Option(Box::new(ty.clone()))
+                    }
+                }
                 _ => RustType::Json,
             };
             outputs.fields.push(Field {
@@ -380,667 +539,79 @@ impl<'a> Planner<'a> {
         }
         names::dedupe_fields(&mut outputs.fields);
 
-        let mut doc_lines = Vec::new();
-        if let Some(summary) = &workflow.summary {
-            doc_lines.push(summary.clone());
-            doc_lines.push(String::new());
-        }
-        if let Some(description) = &workflow.description {
-            doc_lines.push(description.trim().to_owned());
-            doc_lines.push(String::new());
-        }
-        doc_lines.push(format!(
-            "Workflow `{}` of *{}* (version {}), compiled from `{}`.",
-            workflow.id.value, doc.info.title, doc.info.version, self.file
-        ));
-        doc_lines.push(String::new());
-        doc_lines.push("# Steps".to_owned());
-        doc_lines.push(String::new());
-        for (i, (step, plan)) in workflow.steps.iter().zip(&steps).enumerate() {
-            let mut line = format!(
-                "{}. `{}`: `{}` (`{} {}`)",
-                i + 1,
-                plan.id,
-                plan.op.id,
-                plan.op.method,
-                plan.op.path
-            );
-            if let Some(description) = &step.description {
-                line.push_str(&format!(": {}", description.trim()));
-            }
-            doc_lines.push(line);
-        }
-        doc_lines.push(String::new());
-        doc_lines.push("# Errors".to_owned());
-        doc_lines.push(String::new());
-        doc_lines.push(
-            "[`arazzo_runtime::Error`] naming the step when a request fails, a success criterion \
-             does not hold, or an output is missing from a response."
-                .to_owned(),
-        );
-
+        self.signatures.push(Signature {
+            id: id.clone(),
+            fn_name: fn_name.clone(),
+            inputs: inputs_name.clone(),
+            input_fields,
+            output_fields: outputs.fields.clone(),
+        });
+        let doc = self.workflow_doc(doc, workflow, &steps);
         WorkflowPlan {
-            id: workflow.id.value.clone(),
+            id: id.clone(),
             fn_name,
             inputs: inputs_name,
             outputs,
             output_values,
+            depends_on,
             steps,
-            doc: doc_lines,
+            retry_slots,
+            doc,
         }
     }
 
-    fn find_operation(
-        &mut self,
-        id: &Spanned<String>,
-    ) -> Option<(&'a LoadedSource, &'a Operation)> {
-        let sources = self.sources;
-        let found: Vec<(&'a LoadedSource, &'a Operation)> = sources
-            .iter()
-            .filter_map(|s| s.api.operation(&id.value).map(|op| (s, op)))
-            .collect();
-        match found.as_slice() {
-            [one] => Some(*one),
-            [] if self.sources_incomplete => None,
-            [] => {
-                let all = sources
-                    .iter()
-                    .flat_map(|s| s.api.operations.iter().map(|o| o.id.as_str()));
-                let hint = suggest(&id.value, all);
-                let files: Vec<&str> = sources.iter().map(|s| s.api.file.as_str()).collect();
-                self.error(
-                    id.pos,
-                    format!(
-                        "operationId `{}` is not in {}",
-                        id.value,
-                        if files.is_empty() {
-                            "any source description".to_owned()
-                        } else {
-                            files.join(", ")
-                        }
-                    ),
-                    hint,
-                );
-                None
-            }
-            many => {
-                let names: Vec<&str> = many.iter().map(|(s, _)| s.name.as_str()).collect();
-                self.error(
-                    id.pos,
-                    format!(
-                        "operationId `{}` is ambiguous: it is in {}",
-                        id.value,
-                        names.join(", ")
-                    ),
-                    None,
-                );
-                None
-            }
+    fn workflow_doc(&self, doc: &Document, workflow: &Workflow, steps: &[StepPlan]) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(summary) = &workflow.summary {
+            lines.push(summary.clone());
+            lines.push(String::new());
         }
-    }
-
-    fn step(
-        &mut self,
-        workflow: &str,
-        step: &Step,
-        inputs: &InputScope,
-        scope: &StepScope,
-    ) -> Option<StepPlan> {
-        let Some(Target::OperationId(op_id)) = &step.target else {
-            return None;
-        };
-        let (source, op) = self.find_operation(op_id)?;
-        let api = &source.api;
-        let security = op
-            .security
-            .iter()
-            .map(|alternative| {
-                alternative
-                    .iter()
-                    .filter_map(|name| {
-                        api.schemes
-                            .iter()
-                            .find(|(n, _)| n == name)
-                            .map(|(n, k)| (n.clone(), k.clone()))
-                    })
-                    .collect()
-            })
-            .collect();
-        let op_plan = OperationPlan {
-            source: source.name.clone(),
-            default_server: api.servers.first().cloned().unwrap_or_default(),
-            id: op.id.clone(),
-            method: op.method.clone(),
-            path: op.path.clone(),
-            security,
-        };
-
-        let mut params = Vec::new();
-        for param in &step.parameters {
-            let Some(plan) = self.parameter(param, op, inputs, scope) else {
-                continue;
-            };
-            if params
+        if let Some(description) = &workflow.description {
+            lines.push(description.trim().to_owned());
+            lines.push(String::new());
+        }
+        lines.push(format!(
+            "Workflow `{}` of *{}* (version {}), compiled from `{}`.",
+            workflow.id.value, doc.info.title, doc.info.version, self.file
+        ));
+        lines.push(String::new());
+        if !workflow.depends_on.is_empty() {
+            let names: Vec<String> = workflow
+                .depends_on
                 .iter()
-                .any(|(location, name, _): &(String, String, ValuePlan)| {
-                    *location == plan.0 && *name == plan.1
-                })
-            {
-                self.error(
-                    param.pos,
-                    format!("parameter `{}` in {} is given twice", plan.1, plan.0),
-                    None,
-                );
-                continue;
-            }
-            params.push(plan);
+                .map(|d| format!("`{}`", d.value))
+                .collect();
+            lines.push(format!("Runs {} first (`dependsOn`).", names.join(", ")));
+            lines.push(String::new());
         }
-        for required in op.params.iter().filter(|p| p.required) {
-            let set = step
-                .parameters
+        lines.push("# Steps".to_owned());
+        lines.push(String::new());
+        for (i, plan) in steps.iter().enumerate() {
+            let description = workflow
+                .steps
                 .iter()
-                .any(|p| p.name.value == required.name);
-            if !set {
-                self.error(
-                    step.id.pos,
-                    format!(
-                        "step `{}` does not set the required {} parameter `{}` of operation `{}`",
-                        step.id.value, required.location, required.name, op.id
-                    ),
-                    None,
-                );
-            }
-        }
-
-        let body = step.request_body.as_ref().and_then(|body| {
-            let content_type = body
-                .content_type
-                .as_ref()
-                .map(|c| c.value.clone())
-                .or_else(|| op.request_media.first().cloned())
-                .unwrap_or_else(|| "application/json".to_owned());
-            let payload = body.payload.as_ref()?;
-            let value = self.value_node(payload, Place::Request, inputs, scope)?;
-            Some((content_type, value))
-        });
-
-        let criteria: Vec<CriterionPlan> = step
-            .success_criteria
-            .iter()
-            .filter_map(|c| self.criterion(c, inputs, scope))
-            .collect();
-        let success_schema = success_schema(op, &criteria);
-        let mut outputs = Vec::new();
-        for (name, expression) in &step.outputs {
-            let var = format!(
-                "{}__{}",
-                names::field_name(&step.id.value).trim_start_matches("r#"),
-                names::field_name(&name.value).trim_start_matches("r#")
-            );
-            let parsed = match expr::parse_expr(&expression.value) {
-                Ok(parsed) => parsed,
-                Err(e) => {
-                    self.expr_error(expression.pos, &expression.value, e);
-                    continue;
+                .find(|s| s.id.value == plan.id)
+                .and_then(|s| s.description.as_deref());
+            let target = match &plan.call {
+                StepCall::Operation { op, .. } => {
+                    format!("`{}` (`{} {}`)", op.id, op.method, op.path)
                 }
+                StepCall::Workflow { fn_name, .. } => format!("workflow [`{fn_name}`]"),
             };
-            let hint = format!(
-                "{}{}",
-                names::type_name(workflow),
-                name.value.to_upper_camel_case()
-            );
-            let (from, ty) = match parsed {
-                Expr::StatusCode => (OutputSource::Status, RustType::U16),
-                Expr::Response(Source::Header(header)) => {
-                    (OutputSource::Header(header), RustType::String)
-                }
-                Expr::Response(Source::Body(pointer)) => {
-                    let pointer = pointer.unwrap_or_default();
-                    let ty = match success_schema {
-                        Some(schema) => self.types.output_type(api, schema, &pointer, &hint),
-                        None => RustType::Json,
-                    };
-                    (OutputSource::Body(pointer), ty)
-                }
-                other => {
-                    self.error(
-                        expression.pos,
-                        format!(
-                            "step output `{}` reads `{other}`; only `$statusCode`, `$response.header.NAME` and `$response.body` are supported in step outputs yet",
-                            name.value
-                        ),
-                        None,
-                    );
-                    continue;
-                }
-            };
-            outputs.push(StepOutput {
-                name: name.value.clone(),
-                var,
-                ty,
-                expression: expression.value.clone(),
-                from,
-            });
+            let mut line = format!("{}. `{}`: {target}", i + 1, plan.id);
+            if let Some(description) = description {
+                line.push_str(&format!(": {}", description.trim()));
+            }
+            lines.push(line);
         }
-
-        Some(StepPlan {
-            id: step.id.value.clone(),
-            op: op_plan,
-            params,
-            body,
-            criteria,
-            outputs,
-        })
-    }
-
-    /// Checks the expressions of a step whose operation could not be found; its outputs become
-    /// untyped so that later references to them are still checked by name.
-    fn check_unbound_step(
-        &mut self,
-        step: &Step,
-        inputs: &InputScope,
-        scope: &StepScope,
-    ) -> Vec<StepOutputRef> {
-        for param in &step.parameters {
-            self.value_node(&param.value, Place::Request, inputs, scope);
-        }
-        if let Some(payload) = step.request_body.as_ref().and_then(|b| b.payload.as_ref()) {
-            self.value_node(payload, Place::Request, inputs, scope);
-        }
-        for criterion in &step.success_criteria {
-            self.criterion(criterion, inputs, scope);
-        }
-        step.outputs
-            .iter()
-            .filter_map(|(name, expression)| {
-                self.value_expr(expression, Place::Response, inputs, scope)?;
-                Some(StepOutputRef {
-                    name: name.value.clone(),
-                    var: String::new(),
-                    ty: RustType::Json,
-                })
-            })
-            .collect()
-    }
-
-    fn parameter(
-        &mut self,
-        param: &Parameter,
-        op: &Operation,
-        inputs: &InputScope,
-        scope: &StepScope,
-    ) -> Option<(String, String, ValuePlan)> {
-        let name = &param.name.value;
-        let declared: Vec<&crate::openapi::OpParam> =
-            op.params.iter().filter(|p| p.name == *name).collect();
-        let location = match (&param.location, declared.as_slice()) {
-            (None, _) => {
-                self.error(
-                    param.pos,
-                    format!("parameter `{name}` needs `in` (path, query, header or cookie) in a step that calls an operation"),
-                    declared.first().map(|p| format!("operation `{}` declares it `in: {}`", op.id, p.location)),
-                );
-                return None;
-            }
-            (Some(location), []) => {
-                let hint = suggest(name, op.params.iter().map(|p| p.name.as_str()));
-                // Headers such as correlation ids are often sent without being described.
-                if location.value != "header" {
-                    self.error(
-                        param.name.pos,
-                        format!(
-                            "operation `{}` (`{} {}`) has no parameter `{name}`",
-                            op.id, op.method, op.path
-                        ),
-                        hint,
-                    );
-                    return None;
-                }
-                location.value.clone()
-            }
-            (Some(location), declared) => {
-                if !declared.iter().any(|p| p.location == location.value) {
-                    self.error(
-                        location.pos,
-                        format!(
-                            "parameter `{name}` of operation `{}` is `in: {}`, not `in: {}`",
-                            op.id, declared[0].location, location.value
-                        ),
-                        None,
-                    );
-                    return None;
-                }
-                location.value.clone()
-            }
-        };
-        let value = self.value_node(&param.value, Place::Request, inputs, scope)?;
-        Some((location, name.clone(), value))
-    }
-
-    fn criterion(
-        &mut self,
-        criterion: &Criterion,
-        inputs: &InputScope,
-        scope: &StepScope,
-    ) -> Option<CriterionPlan> {
-        let text = criterion.condition.value.clone();
-        let pos = criterion.condition.pos;
-        let check = match criterion.kind.value.as_str() {
-            "regex" => {
-                let context = criterion.context.as_ref()?;
-                let value = self.value_expr(context, Place::Response, inputs, scope)?;
-                if let Err(e) = regex::Regex::new(&text) {
-                    self.error(
-                        pos,
-                        format!("the regex `{text}` does not compile: {e}"),
-                        None,
-                    );
-                    return None;
-                }
-                CheckPlan::Regex {
-                    context: value,
-                    pattern: text.clone(),
-                }
-            }
-            "simple" => {
-                let cond = match expr::parse_condition(&text) {
-                    Ok(cond) => cond,
-                    Err(e) => {
-                        self.expr_error(pos, &text, e);
-                        return None;
-                    }
-                };
-                CheckPlan::Simple(self.condition(&cond, pos, inputs, scope)?)
-            }
-            _ => return None,
-        };
-        Some(CriterionPlan { text, check })
-    }
-
-    fn condition(
-        &mut self,
-        cond: &Condition,
-        pos: Pos,
-        inputs: &InputScope,
-        scope: &StepScope,
-    ) -> Option<CondPlan> {
-        Some(match cond {
-            Condition::Or(a, b) => CondPlan::Or(
-                Box::new(self.condition(a, pos, inputs, scope)?),
-                Box::new(self.condition(b, pos, inputs, scope)?),
-            ),
-            Condition::And(a, b) => CondPlan::And(
-                Box::new(self.condition(a, pos, inputs, scope)?),
-                Box::new(self.condition(b, pos, inputs, scope)?),
-            ),
-            Condition::Not(a) => CondPlan::Not(Box::new(self.condition(a, pos, inputs, scope)?)),
-            Condition::Compare(a, op, b) => CondPlan::Compare(
-                self.operand(a, pos, inputs, scope)?,
-                *op,
-                self.operand(b, pos, inputs, scope)?,
-            ),
-            Condition::Truthy(a) => CondPlan::Truthy(self.operand(a, pos, inputs, scope)?),
-        })
-    }
-
-    fn operand(
-        &mut self,
-        operand: &Operand,
-        pos: Pos,
-        inputs: &InputScope,
-        scope: &StepScope,
-    ) -> Option<ValuePlan> {
-        match operand {
-            Operand::Literal(lit) => Some(ValuePlan::Literal(match lit {
-                expr::Literal::Null => LiteralJson::Null,
-                expr::Literal::Bool(b) => LiteralJson::Bool(*b),
-                expr::Literal::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
-                    LiteralJson::Int(*n as i64)
-                }
-                expr::Literal::Number(n) => LiteralJson::Float(*n),
-                expr::Literal::Str(s) => LiteralJson::Str(s.clone()),
-            })),
-            Operand::Expr(e) => self.resolve(e, pos, Place::Response, inputs, scope),
-        }
-    }
-
-    fn expr_error(&mut self, pos: Pos, text: &str, e: expr::ExprError) {
-        let pos = Pos {
-            line: pos.line,
-            col: pos.col + e.offset,
-        };
-        self.error(pos, format!("in `{text}`: {}", e.message), e.hint);
-    }
-
-    /// A string field that must be one whole runtime expression (outputs, criterion contexts).
-    fn value_expr(
-        &mut self,
-        text: &Spanned<String>,
-        place: Place,
-        inputs: &InputScope,
-        scope: &StepScope,
-    ) -> Option<ValuePlan> {
-        match expr::parse_expr(&text.value) {
-            Ok(e) => self.resolve(&e, text.pos, place, inputs, scope),
-            Err(e) => {
-                self.expr_error(text.pos, &text.value, e);
-                None
-            }
-        }
-    }
-
-    /// A value that may be a literal, an expression, a template, or a tree of those.
-    fn value_node(
-        &mut self,
-        node: &Node,
-        place: Place,
-        inputs: &InputScope,
-        scope: &StepScope,
-    ) -> Option<ValuePlan> {
-        Some(match &node.kind {
-            Kind::Null => ValuePlan::Literal(LiteralJson::Null),
-            Kind::Bool(b) => ValuePlan::Literal(LiteralJson::Bool(*b)),
-            Kind::Int(i) => ValuePlan::Literal(LiteralJson::Int(*i)),
-            Kind::Float(f) => ValuePlan::Literal(LiteralJson::Float(*f)),
-            Kind::Str(s) => match expr::parse_string_value(s) {
-                Err(e) => {
-                    self.expr_error(node.pos, s, e);
-                    return None;
-                }
-                Ok(StringValue::Expr(e)) => self.resolve(&e, node.pos, place, inputs, scope)?,
-                Ok(StringValue::Template(pieces)) => {
-                    if let [Piece::Text(text)] | [Piece::Text(text), ..] = pieces.as_slice()
-                        && pieces.len() == 1
-                    {
-                        ValuePlan::Literal(LiteralJson::Str(text.clone()))
-                    } else if pieces.is_empty() {
-                        ValuePlan::Literal(LiteralJson::Str(String::new()))
-                    } else {
-                        let mut out = Vec::new();
-                        for piece in pieces {
-                            out.push(match piece {
-                                Piece::Text(t) => TemplatePiece::Text(t),
-                                Piece::Expr(e) => TemplatePiece::Value(
-                                    self.resolve(&e, node.pos, place, inputs, scope)?,
-                                ),
-                            });
-                        }
-                        ValuePlan::Template(out)
-                    }
-                }
-            },
-            Kind::Seq(items) => ValuePlan::Array(
-                items
-                    .iter()
-                    .map(|item| self.value_node(item, place, inputs, scope))
-                    .collect::<Option<Vec<_>>>()?,
-            ),
-            Kind::Map(entries) => ValuePlan::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| Some((k.name.clone(), self.value_node(v, place, inputs, scope)?)))
-                    .collect::<Option<Vec<_>>>()?,
-            ),
-        })
-    }
-
-    /// Resolves a runtime expression against what is in scope at `place`.
-    fn resolve(
-        &mut self,
-        e: &Expr,
-        pos: Pos,
-        place: Place,
-        inputs: &InputScope,
-        scope: &StepScope,
-    ) -> Option<ValuePlan> {
-        let meaningless = |what: &str| -> String {
-            match place {
-                Place::Request => format!(
-                    "`{what}` has no meaning in a request: the step's response does not exist yet"
-                ),
-                Place::WorkflowOutputs => format!(
-                    "`{what}` has no meaning in workflow outputs; read a step output with `$steps.STEP.outputs.NAME`"
-                ),
-                Place::Response => format!("`{what}` is not supported here yet"),
-            }
-        };
-        match e {
-            Expr::Inputs { name, pointer } => {
-                let Some(field) = inputs.fields.iter().find(|f| f.wire == *name) else {
-                    let hint = suggest(name, inputs.fields.iter().map(|f| f.wire.as_str()));
-                    self.error(
-                        pos,
-                        format!("`$inputs.{name}`: the workflow has no input `{name}`"),
-                        hint,
-                    );
-                    return None;
-                };
-                if pointer.is_some() {
-                    self.error(
-                        pos,
-                        "a JSON pointer into an input is not supported yet".to_owned(),
-                        None,
-                    );
-                    return None;
-                }
-                Some(ValuePlan::Input {
-                    field: field.ident.clone(),
-                    ty: field.ty.clone(),
-                })
-            }
-            Expr::Steps {
-                step,
-                output,
-                pointer,
-            } => {
-                let Some(index) = scope.order.iter().position(|s| s == step) else {
-                    let hint = suggest(step, scope.order.iter().copied());
-                    self.error(
-                        pos,
-                        format!("`$steps.{step}`: the workflow has no step `{step}`"),
-                        hint,
-                    );
-                    return None;
-                };
-                let Some(output) = output else {
-                    self.error(
-                        pos,
-                        format!(
-                            "`$steps.{step}` must name an output: `$steps.{step}.outputs.NAME`"
-                        ),
-                        None,
-                    );
-                    return None;
-                };
-                let Some((_, outputs)) = scope.outputs.iter().find(|(s, _)| s == step) else {
-                    let current = scope.current;
-                    let message = if index == current && place != Place::WorkflowOutputs {
-                        format!(
-                            "`$steps.{step}.outputs.{output}` is read by step `{step}` itself, before its outputs exist"
-                        )
-                    } else if index > current {
-                        format!(
-                            "`$steps.{step}.outputs.{output}` is read before step `{step}` runs"
-                        )
-                    } else {
-                        // The step failed to plan; its own errors were reported.
-                        return None;
-                    };
-                    self.error(pos, message, None);
-                    return None;
-                };
-                let Some(found) = outputs.iter().find(|o| o.name == *output) else {
-                    let hint = suggest(output, outputs.iter().map(|o| o.name.as_str()));
-                    self.error(pos, format!("step `{step}` has no output `{output}`"), hint);
-                    return None;
-                };
-                if pointer.is_some() {
-                    self.error(
-                        pos,
-                        "a JSON pointer into a step output is not supported yet".to_owned(),
-                        None,
-                    );
-                    return None;
-                }
-                Some(ValuePlan::StepOutput {
-                    var: found.var.clone(),
-                    ty: found.ty.clone(),
-                })
-            }
-            Expr::StatusCode if place == Place::Response => Some(ValuePlan::Status),
-            Expr::Response(Source::Header(name)) if place == Place::Response => {
-                Some(ValuePlan::ResponseHeader(name.clone()))
-            }
-            Expr::Response(Source::Body(pointer)) if place == Place::Response => {
-                Some(ValuePlan::ResponseBody(pointer.clone().unwrap_or_default()))
-            }
-            Expr::StatusCode => {
-                self.error(pos, meaningless("$statusCode"), None);
-                None
-            }
-            Expr::Response(_) => {
-                self.error(pos, meaningless("$response"), None);
-                None
-            }
-            other => {
-                self.error(pos, format!("`{other}` is not supported yet"), None);
-                None
-            }
-        }
-    }
-}
-
-/// The JSON schema of the response a successful step gets: the status its criteria require
-/// (`$statusCode == 201`), else the first 2xx response, else `default`.
-fn success_schema<'o>(op: &'o Operation, criteria: &[CriterionPlan]) -> Option<&'o Node> {
-    let wanted = criteria.iter().find_map(|c| match &c.check {
-        CheckPlan::Simple(cond) => required_status(cond),
-        CheckPlan::Regex { .. } => None,
-    });
-    let pick = |code: &str| op.responses.iter().find(|(c, _)| c == code);
-    let chosen = wanted
-        .map(|code| code.to_string())
-        .as_deref()
-        .and_then(pick)
-        .or_else(|| op.responses.iter().find(|(c, _)| c.starts_with('2')))
-        .or_else(|| pick("default"));
-    chosen.and_then(|(_, schema)| schema.as_ref())
-}
-
-/// The status a condition requires, when it says `$statusCode == N` (alone or in an `&&`).
-fn required_status(cond: &CondPlan) -> Option<i64> {
-    match cond {
-        CondPlan::Compare(
-            ValuePlan::Status,
-            expr::CmpOp::Eq,
-            ValuePlan::Literal(LiteralJson::Int(n)),
-        )
-        | CondPlan::Compare(
-            ValuePlan::Literal(LiteralJson::Int(n)),
-            expr::CmpOp::Eq,
-            ValuePlan::Status,
-        ) => Some(*n),
-        CondPlan::And(a, b) => required_status(a).or_else(|| required_status(b)),
-        _ => None,
+        lines.push(String::new());
+        lines.push("# Errors".to_owned());
+        lines.push(String::new());
+        lines.push(
+            "[`arazzo_runtime::Error`] naming the step when a request fails, a success criterion \
+             does not hold and no failure action recovers, or an output is missing from a response."
+                .to_owned(),
+        );
+        lines
     }
 }

@@ -1,7 +1,8 @@
 //! `arazzo_workflow!`: compiles an Arazzo document into typed async Rust at build time.
 //!
 //! A thin shell over `arazzo-codegen`: it parses the macro input, resolves the path against the
-//! calling crate, and turns diagnostics into `compile_error!`s. Use it through
+//! calling crate, and turns diagnostics into `compile_error!`s, emitted next to stand-in items
+//! for the workflows so that code using them still resolves. Use it through
 //! `arazzo_runtime::arazzo_workflow!`, which the generated code expects to find as
 //! `::arazzo_runtime`.
 
@@ -77,10 +78,15 @@ fn expand(input: MacroInput) -> proc_macro2::TokenStream {
         .diagnostics
         .iter()
         .map(|d| syn::Error::new(span, d.to_string()).to_compile_error());
+    // On failure `tokens` is empty and `stubs` stands in for it, so the caller's uses of the
+    // workflow functions and structs still resolve (in rust-analyzer too) and no error but the
+    // document's is reported.
     let tokens = expansion.tokens;
+    let stubs = expansion.stubs;
     quote! {
         #(#includes)*
         #(#errors)*
         #tokens
+        #stubs
     }
 }

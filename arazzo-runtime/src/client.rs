@@ -47,6 +47,9 @@ pub(crate) struct Inner {
     credentials: BTreeMap<String, Credential>,
     observer: Option<StepObserver>,
     pub(crate) max_response_bytes: usize,
+    pub(crate) max_step_executions: u32,
+    pub(crate) max_retry_wait: Duration,
+    pub(crate) correlation_header: Option<reqwest::header::HeaderName>,
 }
 
 impl Client {
@@ -55,9 +58,9 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The base URL for a source description: the one set with [`ClientBuilder::server`], else the
-    /// OpenAPI description's first server.
-    pub(crate) fn server<'a>(&'a self, source: &str, default: &'a str) -> &'a str {
+    /// The base URL for a source description: the one set with [`ClientBuilder::server`], else
+    /// `default` (generated code passes the OpenAPI description's first server).
+    pub fn server<'a>(&'a self, source: &str, default: &'a str) -> &'a str {
         self.inner
             .servers
             .get(source)
@@ -90,6 +93,8 @@ impl fmt::Debug for Client {
                 &self.inner.credentials.keys().collect::<Vec<_>>(),
             )
             .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("max_step_executions", &self.inner.max_step_executions)
+            .field("max_retry_wait", &self.inner.max_retry_wait)
             .finish_non_exhaustive()
     }
 }
@@ -104,6 +109,9 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     observer: Option<StepObserver>,
     max_response_bytes: Option<usize>,
+    max_step_executions: Option<u32>,
+    max_retry_wait: Option<Duration>,
+    correlation_header: Option<String>,
 }
 
 /// The default whole-request timeout.
@@ -112,6 +120,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default cap on a response body, enforced while reading it.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// The default budget of step executions in one workflow run (retries and `goto`s included).
+pub const DEFAULT_MAX_STEP_EXECUTIONS: u32 = 1_000;
+/// The default longest wait before a retry, whatever `retryAfter` or `Retry-After` ask for.
+pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(120);
 
 impl ClientBuilder {
     /// The base URL for the source description named `source` in the Arazzo document
@@ -186,6 +198,30 @@ impl ClientBuilder {
         self
     }
 
+    /// How many step executions one workflow run may make, retries and `goto`s included (default
+    /// [`DEFAULT_MAX_STEP_EXECUTIONS`]). A `goto` cycle that never ends stops with
+    /// [`Error::StepBudgetExhausted`] instead of spinning forever. Steps of called workflows count
+    /// against their own run.
+    pub fn max_step_executions(mut self, budget: u32) -> Self {
+        self.max_step_executions = Some(budget);
+        self
+    }
+
+    /// The longest wait before a `retry` (default [`DEFAULT_MAX_RETRY_WAIT`]): caps both the
+    /// action's `retryAfter` and a server's `Retry-After`.
+    pub fn max_retry_wait(mut self, wait: Duration) -> Self {
+        self.max_retry_wait = Some(wait);
+        self
+    }
+
+    /// Gives every workflow run one correlation id, sent in header `name` on each request that
+    /// does not already set it (e.g. from an input). Workflows called by a run (`dependsOn`,
+    /// `workflowId` steps) share the caller's id, so all requests of one run carry the same one.
+    pub fn correlation_header(mut self, name: impl Into<String>) -> Self {
+        self.correlation_header = Some(name.into());
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         for (source, url) in &self.servers {
@@ -197,6 +233,13 @@ impl ClientBuilder {
                 )));
             }
         }
+        let correlation_header = self
+            .correlation_header
+            .map(|name| {
+                reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))
+            })
+            .transpose()?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -215,6 +258,11 @@ impl ClientBuilder {
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                max_step_executions: self
+                    .max_step_executions
+                    .unwrap_or(DEFAULT_MAX_STEP_EXECUTIONS),
+                max_retry_wait: self.max_retry_wait.unwrap_or(DEFAULT_MAX_RETRY_WAIT),
+                correlation_header,
             }),
         })
     }

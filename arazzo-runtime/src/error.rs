@@ -17,8 +17,32 @@ pub struct StepContext {
     pub path: &'static str,
 }
 
+impl StepContext {
+    /// The context of a step that calls another workflow: `operation` is that workflow's id.
+    pub const fn workflow_step(
+        workflow: &'static str,
+        step: &'static str,
+        callee: &'static str,
+    ) -> Self {
+        Self {
+            workflow,
+            step,
+            operation: callee,
+            method: "",
+            path: "",
+        }
+    }
+}
+
 impl fmt::Display for StepContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.method.is_empty() {
+            return write!(
+                f,
+                "workflow `{}`, step `{}` (calls workflow `{}`)",
+                self.workflow, self.step, self.operation
+            );
+        }
         write!(
             f,
             "workflow `{}`, step `{}` (operation `{}`, {} {})",
@@ -86,6 +110,105 @@ pub enum Error {
         body_excerpt: String,
     },
 
+    /// A step that calls a workflow got outputs that do not meet one of its `successCriteria`.
+    #[error(
+        "{context}: the called workflow's outputs did not meet success criterion `{criterion}`"
+    )]
+    NestedCriterionFailed {
+        /// Where it happened.
+        context: Box<StepContext>,
+        /// The criterion as written in the Arazzo document.
+        criterion: &'static str,
+    },
+
+    /// A step failed and one of its failure actions of type `end` ended the workflow.
+    #[error(
+        "{context}: HTTP {status} did not meet success criterion `{criterion}`; failure action `{action}` ended the workflow{}",
+        excerpt_suffix(body_excerpt)
+    )]
+    EndedByAction {
+        /// Where it happened.
+        context: Box<StepContext>,
+        /// The HTTP status of the response (0 for a step that calls a workflow).
+        status: u16,
+        /// The criterion that did not hold.
+        criterion: &'static str,
+        /// The failure action's `name`.
+        action: &'static str,
+        /// The start of the response body, credentials masked.
+        body_excerpt: String,
+    },
+
+    /// A step kept failing until its `retry` action had used every attempt, and no later failure
+    /// action applied.
+    #[error(
+        "{context}: HTTP {status} did not meet success criterion `{criterion}` after {retries} retries (failure action `{action}`){}",
+        excerpt_suffix(body_excerpt)
+    )]
+    RetriesExhausted {
+        /// Where it happened.
+        context: Box<StepContext>,
+        /// The HTTP status of the last response.
+        status: u16,
+        /// The criterion that did not hold.
+        criterion: &'static str,
+        /// The retry action's `name`.
+        action: &'static str,
+        /// How many retries were made (`retryLimit`).
+        retries: u32,
+        /// The start of the last response body, credentials masked.
+        body_excerpt: String,
+    },
+
+    /// The run made more step executions than [`ClientBuilder::max_step_executions`] allows: a
+    /// `goto` or `retry` cycle that does not end.
+    ///
+    /// [`ClientBuilder::max_step_executions`]: crate::ClientBuilder::max_step_executions
+    #[error(
+        "workflow `{workflow}`: step `{step}` would exceed the budget of {budget} step executions per run"
+    )]
+    StepBudgetExhausted {
+        /// The `workflowId`.
+        workflow: &'static str,
+        /// The step that would have run next.
+        step: &'static str,
+        /// The budget.
+        budget: u32,
+    },
+
+    /// A step output was read before the step that sets it had completed (possible only when
+    /// `goto` actions skip steps).
+    #[error(
+        "workflow `{workflow}`{}: output `{output}` of step `{source_step}` is not available: that step has not completed",
+        reader_suffix(reader)
+    )]
+    OutputUnavailable {
+        /// The `workflowId`.
+        workflow: &'static str,
+        /// The step reading the output, `None` for the workflow's outputs.
+        reader: Option<&'static str>,
+        /// The step that sets the output.
+        source_step: &'static str,
+        /// The output's name.
+        output: &'static str,
+    },
+
+    /// The inputs passed to a called workflow do not fit its inputs schema.
+    #[error(
+        "workflow `{workflow}`{}: the inputs for workflow `{callee}` do not fit: {message}",
+        reader_suffix(step)
+    )]
+    InvalidInputs {
+        /// The calling `workflowId`.
+        workflow: &'static str,
+        /// The calling step, `None` for `dependsOn`.
+        step: Option<&'static str>,
+        /// The called `workflowId`.
+        callee: &'static str,
+        /// What does not fit.
+        message: String,
+    },
+
     /// A step output's expression found no value in the response.
     #[error(
         "{context}: HTTP {status}: output `{output}` expects a value at `{expression}`, but the response has none{}",
@@ -123,6 +246,10 @@ pub enum Error {
     },
 }
 
+fn reader_suffix(reader: &Option<&'static str>) -> String {
+    reader.map_or_else(String::new, |step| format!(", step `{step}`"))
+}
+
 fn excerpt_suffix(excerpt: &str) -> String {
     if excerpt.is_empty() {
         String::new()
@@ -135,8 +262,14 @@ impl Error {
     /// The step where the error happened, if it happened in one.
     pub fn context(&self) -> Option<&StepContext> {
         match self {
-            Error::Config(_) => None,
+            Error::Config(_)
+            | Error::StepBudgetExhausted { .. }
+            | Error::OutputUnavailable { .. }
+            | Error::InvalidInputs { .. } => None,
             Error::InvalidRequest { context, .. }
+            | Error::EndedByAction { context, .. }
+            | Error::RetriesExhausted { context, .. }
+            | Error::NestedCriterionFailed { context, .. }
             | Error::Transport { context, .. }
             | Error::BodyTooLarge { context, .. }
             | Error::CriterionFailed { context, .. }
@@ -145,15 +278,28 @@ impl Error {
         }
     }
 
+    /// Whether the step failed on the way (no response, or one too large to read): failure
+    /// actions without criteria still apply to such a failure.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Transport { .. } | Error::BodyTooLarge { .. })
+    }
+
     /// The HTTP status of the response that failed the step, if there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::BodyTooLarge { status, .. }
             | Error::CriterionFailed { status, .. }
+            | Error::EndedByAction { status, .. }
+            | Error::RetriesExhausted { status, .. }
             | Error::MissingOutput { status, .. }
             | Error::Decode { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status().map(|s| s.as_u16()),
-            Error::Config(_) | Error::InvalidRequest { .. } => None,
+            Error::Config(_)
+            | Error::InvalidRequest { .. }
+            | Error::StepBudgetExhausted { .. }
+            | Error::OutputUnavailable { .. }
+            | Error::InvalidInputs { .. }
+            | Error::NestedCriterionFailed { .. } => None,
         }
     }
 }

@@ -25,14 +25,15 @@ mod error;
 mod operation;
 mod request;
 mod response;
+mod run;
 mod secret;
 mod security;
 mod value;
 
 pub use arazzo_macros::arazzo_workflow;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    StepEvent,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRY_WAIT, DEFAULT_MAX_STEP_EXECUTIONS, DEFAULT_TIMEOUT, StepEvent,
 };
 pub use error::{Error, StepContext};
 pub use secret::Secret;
@@ -49,9 +50,14 @@ pub mod __private {
     pub use crate::operation::Operation;
     pub use crate::request::StepRequest;
     pub use crate::response::StepResponse;
+    pub use crate::run::{
+        Run, available, correlated, inputs_from, jsonpath, jsonpath_matches, pointer, replace,
+        source_url,
+    };
     pub use crate::value::{TemplatePart, template, to_json, to_text};
     pub use serde;
     pub use serde_json;
+    pub use serde_json_path::JsonPath;
     pub use tracing::Instrument;
 
     pub use regex::Regex;

@@ -113,6 +113,31 @@ impl<'c> StepRequest<'c> {
         self.body = Some((content_type.to_owned(), body.into_bytes()));
     }
 
+    /// Sets an `application/x-www-form-urlencoded` body: from an object (members in order, values
+    /// as text) or, when the payload is a string, sent as written.
+    pub fn form_body(&mut self, content_type: &str, body: &Value) {
+        let encoded = match body {
+            Value::Object(members) => {
+                let mut form = form_urlencoded::Serializer::new(String::new());
+                for (name, value) in members {
+                    match value {
+                        Value::Array(items) => {
+                            for item in items {
+                                form.append_pair(name, &to_text(item).unwrap_or_default());
+                            }
+                        }
+                        value => {
+                            form.append_pair(name, &to_text(value).unwrap_or_default());
+                        }
+                    }
+                }
+                form.finish()
+            }
+            other => to_text(other).unwrap_or_default(),
+        };
+        self.body = Some((content_type.to_owned(), encoded.into_bytes()));
+    }
+
     /// Sends the request, reads the response (up to the client's size limit) and reports the
     /// exchange to the client's step observer.
     pub async fn send(self) -> Result<StepResponse, Error> {
@@ -184,6 +209,11 @@ impl<'c> StepRequest<'c> {
         let headers = request.headers_mut();
         headers.extend(std::mem::take(&mut self.headers));
         for (name, value) in applied.headers {
+            headers.insert(name, value);
+        }
+        if let Some((name, value)) = crate::run::correlation(self.client)
+            && !headers.contains_key(&name)
+        {
             headers.insert(name, value);
         }
         let cookies: Vec<(&str, &str)> = self

@@ -70,6 +70,42 @@ impl StepResponse {
             .unwrap_or(Value::Null)
     }
 
+    /// The server's `Retry-After` (seconds or an HTTP date), if it sent one.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::run::parse_retry_after)
+    }
+
+    /// The error for a failure that a failure action of type `end` ended the workflow on.
+    pub fn ended_by(&self, criterion: &'static str, action: &'static str) -> Error {
+        Error::EndedByAction {
+            context: Box::new(self.context),
+            status: self.status,
+            criterion,
+            action,
+            body_excerpt: self.excerpt(),
+        }
+    }
+
+    /// The error for a failure that outlasted a `retry` action.
+    pub fn retries_exhausted(
+        &self,
+        criterion: &'static str,
+        action: &'static str,
+        retries: u32,
+    ) -> Error {
+        Error::RetriesExhausted {
+            context: Box::new(self.context),
+            status: self.status,
+            criterion,
+            action,
+            retries,
+            body_excerpt: self.excerpt(),
+        }
+    }
+
     /// The error for a failed success criterion.
     pub fn criterion_failed(&self, criterion: &'static str) -> Error {
         Error::CriterionFailed {

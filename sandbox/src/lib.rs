@@ -3,6 +3,9 @@
 //! the Arazzo workflow compiler point generated clients at
 //! [`SandboxHandle::base_url`] instead of `https://api.soracom.io/v1`.
 //!
+//! The same server also fakes the wholesale SPS Subscriptions (v5) API under
+//! [`SandboxHandle::sps_base_url`] (`/sps/v5`): see [`sps`].
+//!
 //! Every sandbox starts with the data in [`fixtures`] and keeps its own state,
 //! so parallel tests each start their own.
 //!
@@ -36,6 +39,7 @@ mod record;
 mod routes;
 mod server;
 mod shared;
+pub mod sps;
 mod state;
 mod views;
 
@@ -46,6 +50,7 @@ pub use auth::{API_KEY_HEADER, TOKEN_HEADER};
 pub use error::ApiError;
 pub use record::{MAX_BODY_BYTES, RecordedRequest};
 pub use server::{Sandbox, SandboxHandle};
+pub use sps::{ACCESS_TOKEN as SPS_ACCESS_TOKEN, SpsOutcome};
 
 /// Starts the sandbox on 127.0.0.1:0 in the current tokio runtime.
 pub async fn start() -> io::Result<SandboxHandle> {

@@ -1,44 +1,63 @@
-//! `arazzo-sandbox [--port N]`: runs the Soracom API sandbox until Ctrl-C and
-//! prints its base URL and fixture credentials.
+//! `arazzo-sandbox [--port N] [--sps-pending-polls N] [--sps-callback-url URL]`:
+//! runs the Soracom and SPS API sandbox until Ctrl-C and prints their base
+//! URLs and fixture credentials.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use arazzo_sandbox::fixtures;
+use arazzo_sandbox::{Sandbox, fixtures, sps};
 
 const USAGE: &str = "\
-Usage: arazzo-sandbox [--port N]
+Usage: arazzo-sandbox [--port N] [--sps-pending-polls N] [--sps-callback-url URL]
 
-Runs a fake Soracom SIM/Subscriber/Group/Auth API on 127.0.0.1 until Ctrl-C.
+Runs a fake Soracom SIM/Subscriber/Group/Auth API (under /v1) and a fake
+wholesale SPS Subscriptions v5 API (under /sps/v5) on 127.0.0.1 until Ctrl-C.
 
 Options:
-  --port N    listen on port N (default 0: a random free port)
-  -h, --help  print this help";
+  --port N                 listen on port N (default 0: a random free port)
+  --sps-pending-polls N    SPS status polls answered Pending before a
+                           transaction completes (default 2)
+  --sps-callback-url URL   POST SPS completion notifications to URL
+  -h, --help               print this help";
 
 /// What the command line asked for.
 enum Command {
-    Serve { port: u16 },
+    Serve(Sandbox, u16),
     Help,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut port = 0;
+    let mut sandbox = Sandbox::new();
     while let Some(arg) = args.next() {
-        let value = match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--port" => args
-                .next()
-                .ok_or_else(|| "--port needs a value".to_owned())?,
-            other => match other.strip_prefix("--port=") {
-                Some(value) => value.to_owned(),
-                None => return Err(format!("unknown argument: {other}")),
-            },
+        if matches!(arg.as_str(), "-h" | "--help") {
+            return Ok(Command::Help);
+        }
+        // `--name value` or `--name=value`.
+        let (name, value) = match arg.split_once('=') {
+            Some((name, value)) => (name.to_owned(), value.to_owned()),
+            None => {
+                let value = args.next().ok_or_else(|| format!("{arg} needs a value"));
+                (arg, value?)
+            }
         };
-        port = value
-            .parse()
-            .map_err(|_| format!("invalid port: {value}"))?;
+        match name.as_str() {
+            "--port" => {
+                port = value
+                    .parse()
+                    .map_err(|_| format!("invalid port: {value}"))?;
+            }
+            "--sps-pending-polls" => {
+                let polls = value
+                    .parse()
+                    .map_err(|_| format!("invalid poll count: {value}"))?;
+                sandbox = sandbox.sps_pending_polls(polls);
+            }
+            "--sps-callback-url" => sandbox = sandbox.sps_callback_url(value),
+            other => return Err(format!("unknown argument: {other}")),
+        }
     }
-    Ok(Command::Serve { port })
+    Ok(Command::Serve(sandbox, port))
 }
 
 fn print_banner(sandbox: &arazzo_sandbox::SandboxHandle) {
@@ -70,13 +89,25 @@ fn print_banner(sandbox: &arazzo_sandbox::SandboxHandle) {
     }
     let groups: Vec<&str> = fixtures::GROUPS.iter().map(|g| g.group_id).collect();
     println!("groups:      {}", groups.join(", "));
+    println!("SPS base URL: {}", sandbox.sps_base_url());
+    println!("SPS headers: Authorization: Bearer {}", sps::ACCESS_TOKEN);
+    println!(
+        "             {}: {} (any 1-12 characters)",
+        sps::CUSTOMER_ID_HEADER,
+        sps::CUSTOMER_ID
+    );
+    println!(
+        "SPS outcomes: subscriberId or partnerTransactionId starting {:?} fails, {:?} never completes",
+        sps::FAIL_PREFIX,
+        sps::NEVER_PREFIX
+    );
     println!("Press Ctrl-C to stop.");
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let port = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Serve { port }) => port,
+    let (builder, port) = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Serve(builder, port)) => (builder, port),
         Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -87,7 +118,7 @@ async fn main() -> ExitCode {
         }
     };
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let sandbox = match arazzo_sandbox::start_on(addr).await {
+    let sandbox = match builder.bind(addr).start().await {
         Ok(sandbox) => sandbox,
         Err(error) => {
             eprintln!("arazzo-sandbox: cannot listen on {addr}: {error}");
@@ -110,20 +141,40 @@ mod tests {
         parse_args(args.iter().map(|s| (*s).to_owned()))
     }
 
+    fn port(command: Result<Command, String>) -> Option<u16> {
+        match command {
+            Ok(Command::Serve(_, port)) => Some(port),
+            _ => None,
+        }
+    }
+
     #[test]
     fn parses_port_forms() {
-        assert!(matches!(parse(&[]), Ok(Command::Serve { port: 0 })));
-        assert!(matches!(
-            parse(&["--port", "8080"]),
-            Ok(Command::Serve { port: 8080 })
-        ));
-        assert!(matches!(
-            parse(&["--port=9"]),
-            Ok(Command::Serve { port: 9 })
-        ));
+        assert_eq!(port(parse(&[])), Some(0));
+        assert_eq!(port(parse(&["--port", "8080"])), Some(8080));
+        assert_eq!(port(parse(&["--port=9"])), Some(9));
         assert!(matches!(parse(&["--help"]), Ok(Command::Help)));
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--port", "x"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
+        assert!(parse(&["--bogus=1"]).is_err());
+    }
+
+    #[test]
+    fn parses_sps_settings() {
+        let Ok(Command::Serve(sandbox, 7)) = parse(&[
+            "--sps-pending-polls=0",
+            "--port",
+            "7",
+            "--sps-callback-url",
+            "http://127.0.0.1:9/cb",
+        ]) else {
+            panic!("parses");
+        };
+        let expected = Sandbox::new()
+            .sps_pending_polls(0)
+            .sps_callback_url("http://127.0.0.1:9/cb");
+        assert_eq!(sandbox, expected);
+        assert!(parse(&["--sps-pending-polls", "-1"]).is_err());
     }
 }

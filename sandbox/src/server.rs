@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 use crate::record::RecordedRequest;
 use crate::routes;
 use crate::shared::{AppState, Shared};
+use crate::sps::{self, SpsOutcome, SpsSettings};
 use crate::state::CardKey;
 use crate::views::{GroupView, SimView, SubscriberView, to_value};
 
@@ -20,21 +21,27 @@ use crate::views::{GroupView, SimView, SubscriberView, to_value};
 const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Builder for a sandbox server. Every started sandbox has its own state,
-/// seeded from [`fixtures`](crate::fixtures).
+/// seeded from [`fixtures`](crate::fixtures); the `sps_*` settings shape the
+/// SPS fake (see [`sps`](crate::sps)).
 ///
 /// ```no_run
 /// # async fn demo() -> std::io::Result<()> {
+/// use arazzo_sandbox::SpsOutcome;
+///
 /// let sandbox = arazzo_sandbox::Sandbox::new()
 ///     .bind("127.0.0.1:8080".parse().expect("valid address"))
+///     .sps_pending_polls(0)
+///     .sps_outcome_for("Sub-broken", SpsOutcome::Failure)
 ///     .start()
 ///     .await?;
-/// println!("{}", sandbox.base_url());
+/// println!("{} {}", sandbox.base_url(), sandbox.sps_base_url());
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sandbox {
     addr: SocketAddr,
+    sps: SpsSettings,
 }
 
 impl Default for Sandbox {
@@ -48,12 +55,56 @@ impl Sandbox {
     pub fn new() -> Self {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            sps: SpsSettings::default(),
         }
     }
 
     /// Listens on `addr` instead (port 0 still means a random free port).
     pub fn bind(self, addr: SocketAddr) -> Self {
-        Self { addr }
+        Self { addr, ..self }
+    }
+
+    /// How many status polls an SPS transaction answers `Pending` before it
+    /// completes (default [`sps::DEFAULT_PENDING_POLLS`]). `0` completes it
+    /// before the request is acknowledged; `u32::MAX` never completes any.
+    pub fn sps_pending_polls(mut self, polls: u32) -> Self {
+        self.sps.pending_polls = polls;
+        self
+    }
+
+    /// How SPS transactions end when no [`sps_outcome_for`](Self::sps_outcome_for)
+    /// rule and no reserved prefix ([`sps::FAIL_PREFIX`],
+    /// [`sps::NEVER_PREFIX`]) applies (default [`SpsOutcome::Success`]).
+    pub fn sps_outcome(mut self, outcome: SpsOutcome) -> Self {
+        self.sps.outcome = outcome;
+        self
+    }
+
+    /// How SPS transactions end whose `partnerTransactionId`, `subscriberId`
+    /// or ICCID is `id` (checked in that order; a later call for the same
+    /// `id` replaces the earlier one). Use a `partnerTransactionId` to make
+    /// one transaction fail, a `subscriberId` or ICCID for every transaction
+    /// on that subscription.
+    pub fn sps_outcome_for(mut self, id: impl Into<String>, outcome: SpsOutcome) -> Self {
+        self.sps.rules.insert(id.into(), outcome);
+        self
+    }
+
+    /// POSTs every completed SPS transaction's status body (JSON) to `url`,
+    /// with the `X-Correlation-Id` and `wholesaleCustomerId` of the request
+    /// that started it. Delivered once, in the background; failures are only
+    /// logged.
+    pub fn sps_callback_url(mut self, url: impl Into<String>) -> Self {
+        self.sps.callback_url = Some(url.into());
+        self
+    }
+
+    /// Whether SPS requests without a `wholesaleCustomerId` header get 400
+    /// (default `true`). The API's documentation calls the header optional;
+    /// `false` follows it.
+    pub fn sps_require_customer_id(mut self, required: bool) -> Self {
+        self.sps.require_customer_id = required;
+        self
     }
 
     /// Binds the socket and starts serving in a task of the current tokio
@@ -61,7 +112,7 @@ impl Sandbox {
     pub async fn start(self) -> io::Result<SandboxHandle> {
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Shared::seeded();
+        let shared = Shared::seeded(self.sps);
         let app = routes::app(shared.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -105,6 +156,12 @@ impl SandboxHandle {
     /// Soracom's `https://api.soracom.io/v1`.
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.addr)
+    }
+
+    /// `http://127.0.0.1:PORT/sps/v5`: the base URL clients of the SPS
+    /// Subscriptions API use in place of the real `https://HOST/sps/v5`.
+    pub fn sps_base_url(&self) -> String {
+        format!("http://{}{}", self.addr, sps::PREFIX)
     }
 
     /// Issues a fresh API key and token pair exactly as `POST /v1/auth` would
@@ -152,6 +209,28 @@ impl SandboxHandle {
             .group(group_id)
             .ok()
             .map(|group| to_value(GroupView::of(group)))
+    }
+
+    /// The SPS subscription of `subscriber_id`, if one was ever activated:
+    /// the activation request with defaults and assigned IDs filled in,
+    /// `status` (`Pending`, `Active`, `Suspended`, `Ceased`, or `Failed` after
+    /// a failed activation) and `partnerTransactionIds`, oldest first.
+    pub fn sps_subscription(&self, subscriber_id: &str) -> Option<Value> {
+        self.shared.sps().store().subscription(subscriber_id)
+    }
+
+    /// The SPS transaction as `GET /sps/v5/transaction/status/{id}` would
+    /// show it, without counting as a poll.
+    pub fn sps_transaction(&self, partner_transaction_id: &str) -> Option<Value> {
+        self.shared
+            .sps()
+            .store()
+            .transaction(partner_transaction_id)
+    }
+
+    /// How many status polls the SPS transaction has answered.
+    pub fn sps_polls(&self, partner_transaction_id: &str) -> Option<u32> {
+        self.shared.sps().store().polls(partner_transaction_id)
     }
 
     /// Stops accepting connections, lets open ones finish (at most 5 s), and

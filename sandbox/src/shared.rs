@@ -1,11 +1,13 @@
 //! The state one sandbox's handlers and its [`SandboxHandle`](crate::SandboxHandle)
-//! share: the inventory, the issued credentials and the request log, each
-//! behind its own mutex so inspection from tests is synchronous.
+//! share: the inventory, the issued credentials, the SPS fake's state and the
+//! request log, each behind its own mutex so inspection from tests is
+//! synchronous.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::auth::Credentials;
 use crate::record::RecordedRequest;
+use crate::sps::{SpsSettings, SpsState};
 use crate::state::Store;
 
 /// What axum hands every handler and middleware.
@@ -16,6 +18,7 @@ pub(crate) type AppState = Arc<Shared>;
 pub(crate) struct Shared {
     store: Mutex<Store>,
     credentials: Mutex<Credentials>,
+    sps: SpsState,
     log: Mutex<Vec<RecordedRequest>>,
 }
 
@@ -26,11 +29,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    /// Fresh state holding the fixtures, no issued credentials and an empty log.
-    pub(crate) fn seeded() -> AppState {
+    /// Fresh state holding the fixtures, no issued credentials, no SPS
+    /// subscriptions and an empty log.
+    pub(crate) fn seeded(sps: SpsSettings) -> AppState {
         Arc::new(Self {
             store: Mutex::new(Store::seeded()),
             credentials: Mutex::new(Credentials::default()),
+            sps: SpsState::new(sps),
             log: Mutex::new(Vec::new()),
         })
     }
@@ -43,6 +48,11 @@ impl Shared {
     /// The issued API key / token pairs.
     pub(crate) fn credentials(&self) -> MutexGuard<'_, Credentials> {
         lock(&self.credentials)
+    }
+
+    /// The SPS fake's settings, subscriptions and transactions.
+    pub(crate) fn sps(&self) -> &SpsState {
+        &self.sps
     }
 
     /// The request log.

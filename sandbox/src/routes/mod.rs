@@ -1,5 +1,6 @@
 //! The HTTP surface: which path goes to which handler, and the middleware
 //! (request log around everything, credential check around all but `/v1/auth`).
+//! The SPS fake brings its own routes, checks and fallbacks under `/sps/v5`.
 
 mod cards;
 mod groups;
@@ -15,6 +16,7 @@ use crate::auth;
 use crate::error::{ApiError, codes};
 use crate::record;
 use crate::shared::AppState;
+use crate::sps;
 
 /// The complete application for one sandbox.
 pub(crate) fn app(shared: AppState) -> Router {
@@ -29,6 +31,7 @@ pub(crate) fn app(shared: AppState) -> Router {
     Router::new()
         .route("/v1/auth", post(auth::login))
         .merge(protected)
+        .merge(sps::router(shared.clone()))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_such_route)
         .layer(from_fn_with_state(shared.clone(), record::record))

@@ -1,0 +1,129 @@
+//! `arazzo`: the checks and the code generation of `arazzo_workflow!`, outside a build.
+//!
+//! `arazzo check FILE...` reports every mistake in the documents as `file:line:col: error: ...`
+//! (or JSON with `--format json`), for editors, CI and pre-commit hooks; `arazzo expand FILE`
+//! prints the Rust code the macro would generate. Paths are relative to the current directory,
+//! as the macro's are relative to the crate's manifest directory.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use arazzo_codegen::{Diagnostic, Options};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Check Arazzo workflow documents and print the Rust code they compile to.
+#[derive(Debug, Parser)]
+#[command(name = "arazzo", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Report every mistake in the documents; exit 1 if there is any.
+    Check {
+        /// How to print the diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Arazzo documents (YAML or JSON), relative to the current directory.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// Print the Rust code `arazzo_workflow!` generates for a document.
+    Expand {
+        /// The Arazzo document, relative to the current directory.
+        file: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// `file:line:col: error: message`, then `  = help: ...` when there is a hint.
+    Text,
+    /// One JSON array of `{file, line, column, message, hint}` objects.
+    Json,
+}
+
+fn main() -> ExitCode {
+    // clap exits with 2 on a usage error and 0 for `--help` / `--version`.
+    let cli = Cli::parse();
+    let Ok(dir) = std::env::current_dir() else {
+        eprintln!("arazzo: error: cannot read the current directory");
+        return ExitCode::from(2);
+    };
+    let options = Options::new(dir);
+    match cli.command {
+        Command::Check { format, files } => check(&files, format, &options),
+        Command::Expand { file } => expand(&file, &options),
+    }
+}
+
+fn check(files: &[String], format: Format, options: &Options) -> ExitCode {
+    let diagnostics: Vec<Diagnostic> = files
+        .iter()
+        .flat_map(|file| arazzo_codegen::expand(file, options).diagnostics)
+        .collect();
+    let out = match format {
+        Format::Text => diagnostics.iter().map(render_text).collect::<String>(),
+        Format::Json => {
+            let array = diagnostics.iter().map(to_json).collect::<Vec<_>>();
+            format!("{}\n", serde_json::Value::Array(array))
+        }
+    };
+    // A closed pipe (`arazzo check ... | head`) is not worth a panic or an error message.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if format == Format::Text {
+        let noun = if files.len() == 1 { "file" } else { "files" };
+        match diagnostics.len() {
+            0 => eprintln!("checked {} {noun}: no errors", files.len()),
+            1 => eprintln!("checked {} {noun}: 1 error", files.len()),
+            n => eprintln!("checked {} {noun}: {n} errors", files.len()),
+        }
+    }
+    if diagnostics.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn expand(file: &str, options: &Options) -> ExitCode {
+    match arazzo_codegen::expand_to_string(file, options) {
+        Ok(code) => {
+            let _ = std::io::stdout().lock().write_all(code.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            let text = diagnostics.iter().map(render_text).collect::<String>();
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `file:line:col: error: message` (the shape editors and CI annotations parse), then the hint
+/// as rustc prints its own.
+fn render_text(d: &Diagnostic) -> String {
+    let mut out = match d.pos {
+        Some(pos) => format!(
+            "{}:{}:{}: error: {}\n",
+            d.file, pos.line, pos.col, d.message
+        ),
+        None => format!("{}: error: {}\n", d.file, d.message),
+    };
+    if let Some(hint) = &d.hint {
+        out.push_str(&format!("  = help: {hint}\n"));
+    }
+    out
+}
+
+fn to_json(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "file": d.file,
+        "line": d.pos.map(|p| p.line),
+        "column": d.pos.map(|p| p.col),
+        "message": d.message,
+        "hint": d.hint,
+    })
+}

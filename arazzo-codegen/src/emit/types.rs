@@ -1,0 +1,136 @@
+//! Generated structs (inputs, outputs) and string enums with a fallback variant.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::types::{EnumDef, RustType, StructDef};
+
+use super::{doc_text, docs, ident, type_tokens};
+
+/// The serde path for `#[serde(crate = "...")]`: generated types derive through the runtime's
+/// re-export, so the user's crate needs no serde dependency.
+fn serde_crate(runtime: &TokenStream) -> String {
+    format!("{runtime}::__private::serde").replace(' ', "")
+}
+
+pub(super) fn emit_struct(def: &StructDef, runtime: &TokenStream, serde: bool) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = docs(&def.doc);
+    let serde_crate = serde_crate(runtime);
+    let fields = def.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let ty = type_tokens(&f.ty, runtime);
+        let wire = &f.wire;
+        let doc = f.doc.as_deref().map(doc_text).unwrap_or_default();
+        let optional = matches!(f.ty, RustType::Option(_));
+        let serde_attr = if !serde {
+            quote!()
+        } else if optional {
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
+        } else {
+            quote!(#[serde(rename = #wire)])
+        };
+        quote! {
+            #doc
+            #serde_attr
+            pub #field: #ty,
+        }
+    });
+    let derives = if serde {
+        quote! {
+            #[derive(Debug, Clone, PartialEq, #runtime::__private::serde::Serialize, #runtime::__private::serde::Deserialize)]
+            #[serde(crate = #serde_crate)]
+        }
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
+    quote! {
+        #doc
+        #derives
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+pub(super) fn emit_enum(def: &EnumDef, runtime: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let fallback = ident(&def.fallback);
+    let mut doc_lines: Vec<String> = Vec::new();
+    if let Some(d) = &def.doc {
+        doc_lines.extend(d.lines().map(str::to_owned));
+        doc_lines.push(String::new());
+    }
+    doc_lines.push(format!(
+        "Values the API description lists; any other value the server sends is kept in `{}`.",
+        def.fallback
+    ));
+    let doc = docs(&doc_lines);
+    let serde_crate = serde_crate(runtime);
+    let variants: Vec<Ident> = def.variants.iter().map(|(v, _)| ident(v)).collect();
+    let values: Vec<&String> = def.variants.iter().map(|(_, w)| w).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #runtime::__private::serde::Serialize, #runtime::__private::serde::Deserialize)]
+        #[serde(crate = #serde_crate, from = "::std::string::String", into = "::std::string::String")]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants,)*
+            /// A value the API description does not list.
+            #fallback(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as the API sends it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::#fallback(other) => other.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#values => Self::#variants,)*
+                    _ => Self::#fallback(value),
+                }
+            }
+        }
+
+        impl ::std::convert::From<#name> for ::std::string::String {
+            fn from(value: #name) -> Self {
+                match value {
+                    #name::#fallback(other) => other,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(::std::convert::From::from(value.to_owned()))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::cmp::PartialEq<str> for #name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl ::std::cmp::PartialEq<&str> for #name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Runtime values (parameters, payloads, outputs) and criteria, as expressions.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::expr::CmpOp;
+use crate::plan::{CheckPlan, CondPlan, CriterionPlan, LiteralJson, TemplatePiece, ValuePlan};
+use crate::types::RustType;
+
+use super::ident;
+
+/// Where a value is read: names for the errors of outputs read too early.
+#[derive(Clone, Copy)]
+pub(super) struct Scope<'s> {
+    /// The runtime crate's path.
+    pub rt: &'s TokenStream,
+    /// The `workflowId`.
+    pub workflow: &'s str,
+    /// The step reading, `None` for the workflow's outputs.
+    pub reader: Option<&'s str>,
+}
+
+impl Scope<'_> {
+    /// `&T` of a step output, or an early return of the error saying it is not set.
+    pub(super) fn step_output(&self, var: &str, step: &str, output: &str) -> TokenStream {
+        let rt = self.rt;
+        let var = ident(var);
+        let workflow = self.workflow;
+        let reader = match self.reader {
+            Some(reader) => quote!(::std::option::Option::Some(#reader)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(#rt::__private::available(&#var, #workflow, #reader, #step, #output)?)
+    }
+}
+
+/// Code evaluating to a `serde_json::Value`.
+pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
+    let rt = scope.rt;
+    let json = quote!(#rt::__private::serde_json);
+    let at = |value: TokenStream, pointer: &Option<String>| match pointer {
+        Some(pointer) => quote!(#rt::__private::pointer(&#value, #pointer)),
+        None => value,
+    };
+    match value {
+        ValuePlan::Literal(lit) => literal_tokens(lit, rt),
+        ValuePlan::Array(items) => {
+            let items = items.iter().map(|i| value_tokens(i, scope));
+            quote!(#json::Value::Array(::std::vec![#(#items),*]))
+        }
+        ValuePlan::Object(entries) => {
+            let inserts = entries.iter().map(|(k, v)| match v {
+                // An absent optional input leaves its member out rather than sending `null`.
+                ValuePlan::Input {
+                    field,
+                    ty: RustType::Option(_),
+                    pointer: None,
+                } => {
+                    let field = ident(field);
+                    quote! {
+                        if let ::std::option::Option::Some(value) = &inputs.#field {
+                            map.insert(::std::string::String::from(#k), #rt::__private::to_json(value));
+                        }
+                    }
+                }
+                v => {
+                    let v = value_tokens(v, scope);
+                    quote!(map.insert(::std::string::String::from(#k), #v);)
+                }
+            });
+            quote!({
+                let mut map = #json::Map::new();
+                #(#inserts)*
+                #json::Value::Object(map)
+            })
+        }
+        ValuePlan::Input { field, pointer, .. } => {
+            let field = ident(field);
+            at(quote!(#rt::__private::to_json(&inputs.#field)), pointer)
+        }
+        ValuePlan::StepOutput {
+            var,
+            step,
+            output,
+            pointer,
+            ..
+        } => {
+            let read = scope.step_output(var, step, output);
+            at(quote!(#rt::__private::to_json(#read)), pointer)
+        }
+        ValuePlan::DependencyOutput { var, field, .. } => {
+            let (var, field) = (ident(var), ident(field));
+            quote!(#rt::__private::to_json(&#var.#field))
+        }
+        ValuePlan::NestedOutput { field, .. } => {
+            let field = ident(field);
+            quote!(#rt::__private::to_json(&called.#field))
+        }
+        ValuePlan::Template(pieces) => {
+            let parts = pieces.iter().map(|p| match p {
+                TemplatePiece::Text(t) => quote!(#rt::__private::TemplatePart::Literal(#t)),
+                TemplatePiece::Value(v) => {
+                    let v = value_tokens(v, scope);
+                    quote!(#rt::__private::TemplatePart::Value(#v))
+                }
+            });
+            quote!(#json::Value::String(#rt::__private::template(&[#(#parts),*])))
+        }
+        ValuePlan::Status => quote!(#json::Value::from(response.status())),
+        ValuePlan::ResponseHeader(name) => quote!(response.header(#name)),
+        ValuePlan::ResponseBody(pointer) => quote!(response.body_at(#pointer)),
+        ValuePlan::SourceUrl {
+            source,
+            default_server,
+        } => quote!(#rt::__private::source_url(client, #source, #default_server)),
+    }
+}
+
+fn literal_tokens(lit: &LiteralJson, rt: &TokenStream) -> TokenStream {
+    let json = quote!(#rt::__private::serde_json);
+    match lit {
+        LiteralJson::Null => quote!(#json::Value::Null),
+        LiteralJson::Bool(b) => quote!(#json::Value::Bool(#b)),
+        LiteralJson::Int(i) => quote!(#json::Value::from(#i)),
+        LiteralJson::Float(f) => {
+            let f = Literal::f64_suffixed(if f.is_finite() { *f } else { 0.0 });
+            quote!(#json::Value::from(#f))
+        }
+        LiteralJson::Str(s) => quote!(#json::Value::String(::std::string::String::from(#s))),
+    }
+}
+
+/// Code evaluating to `true` when the criterion holds.
+pub(super) fn criterion_tokens(criterion: &CriterionPlan, scope: Scope) -> TokenStream {
+    let rt = scope.rt;
+    match &criterion.check {
+        CheckPlan::Simple(cond) => cond_tokens(cond, scope),
+        CheckPlan::Regex { context, pattern } => {
+            let context = value_tokens(context, scope);
+            quote!({
+                static PATTERN: ::std::sync::LazyLock<::std::option::Option<#rt::__private::Regex>> =
+                    ::std::sync::LazyLock::new(|| #rt::__private::regex(#pattern));
+                let text = #rt::__private::to_text(&#context).unwrap_or_default();
+                PATTERN.as_ref().is_some_and(|re| re.is_match(&text))
+            })
+        }
+        CheckPlan::JsonPath { context, query } => {
+            let context = value_tokens(context, scope);
+            quote!({
+                static QUERY: ::std::sync::LazyLock<::std::option::Option<#rt::__private::JsonPath>> =
+                    ::std::sync::LazyLock::new(|| #rt::__private::jsonpath(#query));
+                #rt::__private::jsonpath_matches(QUERY.as_ref(), #query, &#context)
+            })
+        }
+    }
+}
+
+/// `Some("criterion as written")` for the first criterion that does not hold, else `None`.
+pub(super) fn first_failed(criteria: &[CriterionPlan], scope: Scope) -> TokenStream {
+    let checks = criteria.iter().map(|c| {
+        let check = criterion_tokens(c, scope);
+        let text = &c.text;
+        quote!(if !#check { ::std::option::Option::Some(#text) } else)
+    });
+    quote!(#(#checks)* { ::std::option::Option::None })
+}
+
+/// `true` when every criterion holds (no criteria: always).
+pub(super) fn all_hold(criteria: &[CriterionPlan], scope: Scope) -> TokenStream {
+    if criteria.is_empty() {
+        return quote!(true);
+    }
+    let checks = criteria.iter().map(|c| criterion_tokens(c, scope));
+    quote!(#(#checks)&&*)
+}
+
+fn cond_tokens(cond: &CondPlan, scope: Scope) -> TokenStream {
+    let rt = scope.rt;
+    match cond {
+        CondPlan::Or(a, b) => {
+            let (a, b) = (cond_tokens(a, scope), cond_tokens(b, scope));
+            quote!((#a || #b))
+        }
+        CondPlan::And(a, b) => {
+            let (a, b) = (cond_tokens(a, scope), cond_tokens(b, scope));
+            quote!((#a && #b))
+        }
+        CondPlan::Not(a) => {
+            let a = cond_tokens(a, scope);
+            quote!((!#a))
+        }
+        // The common `$statusCode == 201` compiles to an integer comparison.
+        CondPlan::Compare(ValuePlan::Status, op, ValuePlan::Literal(LiteralJson::Int(code)))
+            if (0..=999).contains(code) =>
+        {
+            let code = Literal::u16_unsuffixed(*code as u16);
+            let op = match op {
+                CmpOp::Eq => quote!(==),
+                CmpOp::Ne => quote!(!=),
+                CmpOp::Lt => quote!(<),
+                CmpOp::Le => quote!(<=),
+                CmpOp::Gt => quote!(>),
+                CmpOp::Ge => quote!(>=),
+            };
+            quote!((response.status() #op #code))
+        }
+        CondPlan::Compare(a, op, b) => {
+            let (a, b) = (value_tokens(a, scope), value_tokens(b, scope));
+            let op = match op {
+                CmpOp::Eq => quote!(Eq),
+                CmpOp::Ne => quote!(Ne),
+                CmpOp::Lt => quote!(Lt),
+                CmpOp::Le => quote!(Le),
+                CmpOp::Gt => quote!(Gt),
+                CmpOp::Ge => quote!(Ge),
+            };
+            quote!(#rt::__private::compare(&#a, #rt::__private::Comparison::#op, &#b))
+        }
+        CondPlan::Truthy(a) => {
+            let a = value_tokens(a, scope);
+            quote!(#rt::__private::truthy(&#a))
+        }
+    }
+}

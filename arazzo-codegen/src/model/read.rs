@@ -1,0 +1,710 @@
+//! The reader: one function per Arazzo object, each collecting what is wrong with it.
+
+use crate::diag::{Diagnostic, Diagnostics, Pos, suggest};
+use crate::expr::{self, Expr};
+use crate::load::{Kind, Node};
+
+use super::fields::Fields;
+use super::{
+    Action, ActionKind, ActionTarget, Criterion, CriterionKind, Document, Info, Parameter,
+    Replacement, RequestBody, SourceDescription, Spanned, Step, Target, Workflow,
+};
+
+const DOCUMENT_FIELDS: &[&str] = &[
+    "arazzo",
+    "info",
+    "sourceDescriptions",
+    "workflows",
+    "components",
+];
+const INFO_FIELDS: &[&str] = &["title", "summary", "description", "version"];
+const SOURCE_FIELDS: &[&str] = &["name", "url", "type"];
+const COMPONENTS_FIELDS: &[&str] = &["inputs", "parameters", "successActions", "failureActions"];
+const WORKFLOW_FIELDS: &[&str] = &[
+    "workflowId",
+    "summary",
+    "description",
+    "inputs",
+    "dependsOn",
+    "steps",
+    "successActions",
+    "failureActions",
+    "outputs",
+    "parameters",
+];
+const STEP_FIELDS: &[&str] = &[
+    "stepId",
+    "description",
+    "operationId",
+    "operationPath",
+    "workflowId",
+    "parameters",
+    "requestBody",
+    "successCriteria",
+    "onSuccess",
+    "onFailure",
+    "outputs",
+];
+const PARAMETER_FIELDS: &[&str] = &["name", "in", "value"];
+const BODY_FIELDS: &[&str] = &["contentType", "payload", "replacements"];
+const REPLACEMENT_FIELDS: &[&str] = &["target", "value"];
+const CRITERION_FIELDS: &[&str] = &["context", "condition", "type"];
+const EXPRESSION_TYPE_FIELDS: &[&str] = &["type", "version"];
+const ACTION_FIELDS: &[&str] = &[
+    "name",
+    "type",
+    "workflowId",
+    "stepId",
+    "retryAfter",
+    "retryLimit",
+    "criteria",
+];
+const LOCATIONS: &[&str] = &["path", "query", "header", "cookie"];
+
+/// The reusable objects of `components`, already read.
+#[derive(Default)]
+struct Components<'n> {
+    root: Option<&'n Node>,
+    /// Nodes `$ref` inlining may still copy: references that fan out cannot blow up memory.
+    inline_budget: std::cell::Cell<usize>,
+    parameters: Vec<(String, Parameter)>,
+    success_actions: Vec<(String, Action)>,
+    failure_actions: Vec<(String, Action)>,
+}
+
+impl<'n> Components<'n> {
+    fn new(root: &'n Node) -> Self {
+        Self {
+            root: Some(root),
+            inline_budget: std::cell::Cell::new(100_000),
+            ..Self::default()
+        }
+    }
+}
+
+/// Reads an Arazzo document; `None` when it is too broken to go on (the reasons are in `diags`).
+pub fn read(root: &Node, file: &str, diags: &mut Diagnostics) -> Option<Document> {
+    let mut f = Fields::new(root, "the Arazzo document", DOCUMENT_FIELDS, diags, file)?;
+    let arazzo = f.req_string("arazzo");
+    let info = f.required("info").map(|n| read_info(n, file, f.diags));
+    let sources = f
+        .list("sourceDescriptions", true)
+        .iter()
+        .filter_map(|n| read_source(n, file, f.diags))
+        .collect();
+    let components = match f.node("components") {
+        Some(node) => read_components(root, node, file, f.diags),
+        None => Components::new(root),
+    };
+    let workflows = f
+        .list("workflows", true)
+        .iter()
+        .filter_map(|n| read_workflow(n, file, f.diags, &components))
+        .collect();
+    let arazzo = arazzo?;
+    if !(arazzo.value.starts_with("1.0.") || arazzo.value.starts_with("1.1.")) {
+        f.error(
+            arazzo.pos,
+            format!(
+                "Arazzo version `{}` is not supported; expected 1.0.x or 1.1.x",
+                arazzo.value
+            ),
+        );
+    }
+    Some(Document {
+        arazzo,
+        info: info.unwrap_or_default(),
+        sources,
+        workflows,
+    })
+}
+
+fn read_info(node: &Node, file: &str, diags: &mut Diagnostics) -> Info {
+    let Some(mut f) = Fields::new(node, "`info`", INFO_FIELDS, diags, file) else {
+        return Info::default();
+    };
+    Info {
+        title: f.req_string("title").map(|s| s.value).unwrap_or_default(),
+        summary: f.opt_string("summary").map(|s| s.value),
+        description: f.opt_string("description").map(|s| s.value),
+        version: f.req_string("version").map(|s| s.value).unwrap_or_default(),
+    }
+}
+
+fn read_source(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<SourceDescription> {
+    let mut f = Fields::new(node, "a source description", SOURCE_FIELDS, diags, file)?;
+    let name = f.req_string("name");
+    let url = f.req_string("url");
+    let kind = f.opt_string("type");
+    Some(SourceDescription {
+        name: name?,
+        url: url?,
+        kind,
+    })
+}
+
+fn read_components<'n>(
+    root: &'n Node,
+    node: &'n Node,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Components<'n> {
+    let mut components = Components::new(root);
+    let Some(mut f) = Fields::new(node, "`components`", COMPONENTS_FIELDS, diags, file) else {
+        return components;
+    };
+    let empty = Components::default();
+    for (key, value) in f.map_entries("parameters") {
+        if let Some(parameter) = read_parameter(value, file, f.diags, &empty) {
+            components.parameters.push((key.name.clone(), parameter));
+        }
+    }
+    for (key, value) in f.map_entries("successActions") {
+        if let Some(action) = read_action(value, file, f.diags, &empty, true) {
+            components.success_actions.push((key.name.clone(), action));
+        }
+    }
+    for (key, value) in f.map_entries("failureActions") {
+        if let Some(action) = read_action(value, file, f.diags, &empty, false) {
+            components.failure_actions.push((key.name.clone(), action));
+        }
+    }
+    // `inputs` are JSON Schemas reached through `$ref`; checking that they are mappings is enough.
+    f.map_entries("inputs");
+    components
+}
+
+fn read_workflow(
+    node: &Node,
+    file: &str,
+    diags: &mut Diagnostics,
+    components: &Components,
+) -> Option<Workflow> {
+    let mut f = Fields::new(node, "a workflow", WORKFLOW_FIELDS, diags, file)?;
+    let id = f.req_string("workflowId");
+    let summary = f.opt_string("summary").map(|s| s.value);
+    let description = f.opt_string("description").map(|s| s.value);
+    let inputs = f
+        .node("inputs")
+        .and_then(|n| inline_refs(n, components, file, f.diags, 0));
+    let depends_on = f
+        .list("dependsOn", false)
+        .iter()
+        .filter_map(|n| f.string_of(n, "dependsOn"))
+        .collect();
+    let parameters = f
+        .list("parameters", false)
+        .iter()
+        .filter_map(|n| read_parameter(n, file, f.diags, components))
+        .collect();
+    let success_actions = f
+        .list("successActions", false)
+        .iter()
+        .filter_map(|n| read_action(n, file, f.diags, components, true))
+        .collect();
+    let failure_actions = f
+        .list("failureActions", false)
+        .iter()
+        .filter_map(|n| read_action(n, file, f.diags, components, false))
+        .collect();
+    let steps = f
+        .list("steps", true)
+        .iter()
+        .filter_map(|n| read_step(n, file, f.diags, components))
+        .collect::<Vec<_>>();
+    let outputs = f.string_map("outputs");
+    if steps.is_empty() && node.get("steps").and_then(Node::as_seq).is_some() {
+        f.error(node.pos, "a workflow needs at least one step".to_owned());
+    }
+    Some(Workflow {
+        id: id?,
+        summary,
+        description,
+        inputs,
+        depends_on,
+        parameters,
+        success_actions,
+        failure_actions,
+        steps,
+        outputs,
+    })
+}
+
+fn read_step(
+    node: &Node,
+    file: &str,
+    diags: &mut Diagnostics,
+    components: &Components,
+) -> Option<Step> {
+    let mut f = Fields::new(node, "a step", STEP_FIELDS, diags, file)?;
+    let id = f.req_string("stepId");
+    let description = f.opt_string("description").map(|s| s.value);
+    let targets: Vec<&str> = ["operationId", "operationPath", "workflowId"]
+        .into_iter()
+        .filter(|k| f.node(k).is_some())
+        .collect();
+    let target = match targets.as_slice() {
+        ["operationId"] => f.opt_string("operationId").map(Target::OperationId),
+        ["operationPath"] => f.opt_string("operationPath").map(Target::OperationPath),
+        ["workflowId"] => f.opt_string("workflowId").map(Target::WorkflowId),
+        _ => {
+            f.error(
+                node.pos,
+                format!(
+                    "a step needs exactly one of `operationId`, `operationPath` or `workflowId`, found {}",
+                    if targets.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        targets.join(" and ")
+                    }
+                ),
+            );
+            None
+        }
+    };
+    let parameters = f
+        .list("parameters", false)
+        .iter()
+        .filter_map(|n| read_parameter(n, file, f.diags, components))
+        .collect();
+    let request_body = f
+        .node("requestBody")
+        .and_then(|n| read_body(n, file, f.diags));
+    let success_criteria = f
+        .list("successCriteria", false)
+        .iter()
+        .filter_map(|n| read_criterion(n, file, f.diags))
+        .collect();
+    let on_success = f
+        .list("onSuccess", false)
+        .iter()
+        .filter_map(|n| read_action(n, file, f.diags, components, true))
+        .collect();
+    let on_failure = f
+        .list("onFailure", false)
+        .iter()
+        .filter_map(|n| read_action(n, file, f.diags, components, false))
+        .collect();
+    let outputs = f.string_map("outputs");
+    Some(Step {
+        id: id?,
+        description,
+        target,
+        parameters,
+        request_body,
+        success_criteria,
+        on_success,
+        on_failure,
+        outputs,
+    })
+}
+
+/// Resolves a Reusable Object's `reference` to the component it names.
+fn reference<'c, T>(
+    node: &Node,
+    kind: &str,
+    found: &'c [(String, T)],
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Option<&'c T> {
+    let text = node.get("reference")?;
+    let Some(reference) = text.as_str() else {
+        diags.push(Diagnostic::new(
+            file,
+            Some(text.pos),
+            format!("`reference` must be a string, found {}", text.kind_name()),
+        ));
+        return None;
+    };
+    let error = |message: String, hint: Option<String>| {
+        Diagnostic::new(file, Some(text.pos), message).with_hint(hint)
+    };
+    match expr::parse_expr(reference) {
+        Ok(Expr::Components { kind: k, name }) if k == kind => {
+            match found.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => Some(value),
+                None => {
+                    let hint = suggest(&name, found.iter().map(|(n, _)| n.as_str()));
+                    diags.push(error(
+                        format!("`{reference}`: `components.{kind}` has no `{name}`"),
+                        hint,
+                    ));
+                    None
+                }
+            }
+        }
+        Ok(_) => {
+            diags.push(error(
+                format!("`reference: {reference}` must name one of `$components.{kind}`"),
+                None,
+            ));
+            None
+        }
+        Err(e) => {
+            diags.push(error(format!("in `{reference}`: {}", e.message), e.hint));
+            None
+        }
+    }
+}
+
+fn read_parameter(
+    node: &Node,
+    file: &str,
+    diags: &mut Diagnostics,
+    components: &Components,
+) -> Option<Parameter> {
+    if node.get("reference").is_some() {
+        let found = reference(node, "parameters", &components.parameters, file, diags)?;
+        let mut parameter = found.clone();
+        // A reference may set the value of the parameter it reuses.
+        if let Some(value) = node.get("value") {
+            parameter.value = value.clone();
+        }
+        parameter.pos = node.pos;
+        return Some(parameter);
+    }
+    let mut f = Fields::new(node, "a parameter", PARAMETER_FIELDS, diags, file)?;
+    let name = f.req_string("name");
+    let location = f.opt_string("in");
+    let value = f.required("value").cloned();
+    if let Some(location) = &location
+        && !LOCATIONS.contains(&location.value.as_str())
+    {
+        f.error(
+            location.pos,
+            format!(
+                "`in: {}` is not a parameter location; expected `path`, `query`, `header` or `cookie`",
+                location.value
+            ),
+        );
+    }
+    Some(Parameter {
+        name: name?,
+        location,
+        value: value?,
+        pos: node.pos,
+    })
+}
+
+fn read_body(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<RequestBody> {
+    let mut f = Fields::new(node, "`requestBody`", BODY_FIELDS, diags, file)?;
+    let replacements = f
+        .list("replacements", false)
+        .iter()
+        .filter_map(|n| {
+            let mut r = Fields::new(
+                n,
+                "a payload replacement",
+                REPLACEMENT_FIELDS,
+                f.diags,
+                file,
+            )?;
+            let target = r.req_string("target");
+            let value = r.required("value").cloned();
+            Some(Replacement {
+                target: target?,
+                value: value?,
+            })
+        })
+        .collect();
+    Some(RequestBody {
+        content_type: f.opt_string("contentType"),
+        payload: f.node("payload").cloned(),
+        replacements,
+        pos: node.pos,
+    })
+}
+
+fn read_criterion(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Criterion> {
+    let mut f = Fields::new(node, "a criterion", CRITERION_FIELDS, diags, file)?;
+    let condition = f.req_string("condition");
+    let context = f.opt_string("context");
+    let kind = match f.node("type") {
+        None => Spanned {
+            value: CriterionKind::Simple,
+            pos: node.pos,
+        },
+        Some(n) => {
+            let (name, pos) = match &n.kind {
+                Kind::Str(s) => (s.clone(), n.pos),
+                Kind::Map(_) => {
+                    // `{type, version}`: older JSONPath / XPath dialects.
+                    let mut t = Fields::new(
+                        n,
+                        "a criterion expression type",
+                        EXPRESSION_TYPE_FIELDS,
+                        f.diags,
+                        file,
+                    )?;
+                    let kind = t.req_string("type")?;
+                    let version = t.req_string("version")?;
+                    t.error(
+                        version.pos,
+                        format!(
+                            "`{}` version `{}` is not supported; only RFC 9535 JSONPath (`type: jsonpath`) is",
+                            kind.value, version.value
+                        ),
+                    );
+                    return None;
+                }
+                _ => {
+                    f.error(
+                        n.pos,
+                        format!("`type` must be a string, found {}", n.kind_name()),
+                    );
+                    return None;
+                }
+            };
+            let value = match name.as_str() {
+                "simple" => CriterionKind::Simple,
+                "regex" => CriterionKind::Regex,
+                "jsonpath" => CriterionKind::JsonPath,
+                "xpath" => CriterionKind::XPath,
+                other => {
+                    f.diags.push(
+                        Diagnostic::new(
+                            file,
+                            Some(pos),
+                            format!(
+                                "unknown criterion type `{other}`; expected `simple`, `regex`, `jsonpath` or `xpath`"
+                            ),
+                        )
+                        .with_hint(suggest(other, ["simple", "regex", "jsonpath", "xpath"])),
+                    );
+                    return None;
+                }
+            };
+            Spanned { value, pos }
+        }
+    };
+    if kind.value != CriterionKind::Simple && context.is_none() {
+        f.error(
+            node.pos,
+            "a criterion with a `type` needs a `context` to apply its condition to".to_owned(),
+        );
+        return None;
+    }
+    Some(Criterion {
+        condition: condition?,
+        kind,
+        context,
+    })
+}
+
+fn read_action(
+    node: &Node,
+    file: &str,
+    diags: &mut Diagnostics,
+    components: &Components,
+    success: bool,
+) -> Option<Action> {
+    let (what, kind) = if success {
+        ("a success action", "successActions")
+    } else {
+        ("a failure action", "failureActions")
+    };
+    if node.get("reference").is_some() {
+        let found = if success {
+            &components.success_actions
+        } else {
+            &components.failure_actions
+        };
+        let mut action = reference(node, kind, found, file, diags)?.clone();
+        action.pos = node.pos;
+        return Some(action);
+    }
+    let mut f = Fields::new(node, what, ACTION_FIELDS, diags, file)?;
+    let name = f.req_string("name");
+    let kind = f.req_string("type").and_then(|t| {
+        let allowed: &[&str] = if success {
+            &["end", "goto"]
+        } else {
+            &["end", "goto", "retry"]
+        };
+        match t.value.as_str() {
+            "end" => Some(ActionKind::End),
+            "goto" => Some(ActionKind::Goto),
+            "retry" if !success => Some(ActionKind::Retry),
+            other => {
+                f.diags.push(
+                    Diagnostic::new(
+                        file,
+                        Some(t.pos),
+                        format!(
+                            "`type: {other}` is not a {what} type; expected {}",
+                            allowed
+                                .iter()
+                                .map(|a| format!("`{a}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                    .with_hint(suggest(other, allowed.iter().copied())),
+                );
+                None
+            }
+        }
+    });
+    let step = f.opt_string("stepId");
+    let workflow = f.opt_string("workflowId");
+    let retry_after = f.opt_number("retryAfter");
+    let retry_limit = f.opt_count("retryLimit");
+    let criteria = f
+        .list("criteria", false)
+        .iter()
+        .filter_map(|n| read_criterion(n, file, f.diags))
+        .collect();
+    let kind = kind?;
+    let target = match (step, workflow) {
+        (Some(step), None) => Some(ActionTarget::Step(step)),
+        (None, Some(workflow)) => Some(ActionTarget::Workflow(workflow)),
+        (None, None) => None,
+        (Some(_), Some(workflow)) => {
+            f.error(
+                workflow.pos,
+                format!("{what} names both a `stepId` and a `workflowId`; keep one"),
+            );
+            None
+        }
+    };
+    match kind {
+        ActionKind::Goto if target.is_none() => f.error(
+            node.pos,
+            "a `goto` action needs a `stepId` or a `workflowId`".to_owned(),
+        ),
+        ActionKind::End if target.is_some() => f.error(
+            node.pos,
+            "an `end` action takes no `stepId` or `workflowId`".to_owned(),
+        ),
+        _ => {}
+    }
+    if kind != ActionKind::Retry {
+        for spanned_pos in [
+            retry_after.as_ref().map(|r| r.pos),
+            retry_limit.as_ref().map(|r| r.pos),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            f.error(
+                spanned_pos,
+                "`retryAfter` and `retryLimit` apply only to `retry` actions".to_owned(),
+            );
+        }
+    }
+    if let Some(after) = &retry_after
+        && !(after.value >= 0.0 && after.value.is_finite())
+    {
+        f.error(
+            after.pos,
+            "`retryAfter` must be a non-negative number of seconds".to_owned(),
+        );
+    }
+    Some(Action {
+        name: name?,
+        kind,
+        target,
+        retry_after,
+        retry_limit,
+        criteria,
+        pos: node.pos,
+    })
+}
+
+/// Copies an inputs schema with every local `$ref` (`#/components/inputs/…`) replaced by what
+/// it points at, so the type generator sees one self-contained schema.
+fn inline_refs(
+    node: &Node,
+    components: &Components,
+    file: &str,
+    diags: &mut Diagnostics,
+    depth: usize,
+) -> Option<Node> {
+    const MAX_DEPTH: usize = 32;
+    let budget = components.inline_budget.get();
+    if budget == 0 {
+        diags.push(Diagnostic::new(
+            file,
+            Some(node.pos),
+            "the inputs schema grows too large once its `$ref`s are inlined".to_owned(),
+        ));
+        return None;
+    }
+    components.inline_budget.set(budget - 1);
+    match &node.kind {
+        Kind::Map(entries) => {
+            if let Some(target) = node.get("$ref") {
+                let Some(reference) = target.as_str() else {
+                    diags.push(Diagnostic::new(
+                        file,
+                        Some(target.pos),
+                        "`$ref` must be a string".to_owned(),
+                    ));
+                    return None;
+                };
+                return resolve_ref(reference, target.pos, components, file, diags, depth);
+            }
+            if depth > MAX_DEPTH {
+                return Some(node.clone());
+            }
+            let mut out = Vec::with_capacity(entries.len());
+            for (key, value) in entries {
+                out.push((
+                    key.clone(),
+                    inline_refs(value, components, file, diags, depth + 1)?,
+                ));
+            }
+            Some(Node {
+                pos: node.pos,
+                kind: Kind::Map(out),
+            })
+        }
+        Kind::Seq(items) => {
+            let items = items
+                .iter()
+                .map(|i| inline_refs(i, components, file, diags, depth + 1))
+                .collect::<Option<Vec<_>>>()?;
+            Some(Node {
+                pos: node.pos,
+                kind: Kind::Seq(items),
+            })
+        }
+        _ => Some(node.clone()),
+    }
+}
+
+fn resolve_ref(
+    reference: &str,
+    pos: Pos,
+    components: &Components,
+    file: &str,
+    diags: &mut Diagnostics,
+    depth: usize,
+) -> Option<Node> {
+    let error = |message: String| Diagnostic::new(file, Some(pos), message);
+    let Some(pointer) = reference.strip_prefix('#') else {
+        diags.push(error(format!(
+            "`$ref: {reference}`: only references inside this document (`#/components/inputs/NAME`) are supported"
+        )));
+        return None;
+    };
+    if depth > 32 {
+        diags.push(error(format!("`$ref: {reference}` refers to itself")));
+        return None;
+    }
+    let found = components.root.and_then(|root| root.pointer(pointer));
+    match found {
+        Some(target) => inline_refs(target, components, file, diags, depth + 1),
+        None => {
+            let names = components
+                .root
+                .and_then(|r| r.pointer("/components/inputs"))
+                .and_then(Node::as_map)
+                .unwrap_or_default();
+            let wanted = pointer.rsplit('/').next().unwrap_or(pointer);
+            let hint = suggest(wanted, names.iter().map(|(k, _)| k.name.as_str()));
+            diags.push(error(format!("`$ref: {reference}` points at nothing")).with_hint(hint));
+            None
+        }
+    }
+}

@@ -1,0 +1,621 @@
+//! Steps: what each calls, the request it sends, the criteria it checks, the outputs it keeps.
+//!
+//! Two passes: first every step's target and typed outputs (a `goto` can make a step read the
+//! outputs of one written further down), then requests, criteria and actions.
+
+use heck::ToUpperCamelCase;
+
+use crate::diag::suggest;
+use crate::expr::{self, Condition, Expr, Operand, Source};
+use crate::model::{Parameter, Spanned, Step, Target, Workflow};
+use crate::names;
+use crate::openapi::{OpParam, Operation};
+use crate::types::RustType;
+
+use super::actions::effective;
+use super::values::{Ctx, Place};
+use super::{
+    BodyPlan, LoadedSource, OperationPlan, OutputSource, Planner, Signature, StepCall, StepOutput,
+    StepPlan, ValuePlan,
+};
+
+/// What a step is bound to.
+pub(super) enum Bound<'a> {
+    Operation(&'a LoadedSource, &'a Operation),
+    Workflow(Signature),
+}
+
+/// Every step's id, target and outputs, known before any step is planned.
+#[derive(Default)]
+pub(super) struct StepScope<'a> {
+    pub ids: Vec<String>,
+    /// `false` for a step whose id repeats an earlier one (reported, not planned).
+    pub unique: Vec<bool>,
+    pub bound: Vec<Option<Bound<'a>>>,
+    pub outputs: Vec<Vec<StepOutput>>,
+}
+
+impl<'a> Planner<'a> {
+    /// The first pass: binds every step and types its outputs.
+    pub(super) fn step_outputs(&mut self, workflow: &Workflow) -> StepScope<'a> {
+        let mut scope = StepScope::default();
+        for step in &workflow.steps {
+            let first = scope.ids.iter().position(|id| *id == step.id.value);
+            if let Some(first) = first {
+                let message = format!(
+                    "duplicate stepId `{}` in workflow `{}` (first defined at line {})",
+                    step.id.value, workflow.id.value, workflow.steps[first].id.pos.line
+                );
+                self.error(step.id.pos, message, None);
+            }
+            let bound = match &step.target {
+                Some(Target::OperationId(id)) => self
+                    .find_operation(id)
+                    .map(|(s, op)| Bound::Operation(s, op)),
+                Some(Target::OperationPath(path)) => self
+                    .operation_path(path)
+                    .map(|(s, op)| Bound::Operation(s, op)),
+                Some(Target::WorkflowId(id)) => self.callee(id).map(Bound::Workflow),
+                None => None,
+            };
+            let outputs = self.outputs_of(workflow, step, bound.as_ref());
+            scope.ids.push(step.id.value.clone());
+            scope.unique.push(first.is_none());
+            scope.bound.push(bound);
+            scope.outputs.push(outputs);
+        }
+        scope
+    }
+
+    fn outputs_of(
+        &mut self,
+        workflow: &Workflow,
+        step: &Step,
+        bound: Option<&Bound<'a>>,
+    ) -> Vec<StepOutput> {
+        let schema = match bound {
+            Some(Bound::Operation(_, op)) => success_schema(op, required_status(step)),
+            _ => None,
+        };
+        let mut outputs = Vec::new();
+        for (name, expression) in &step.outputs {
+            let var = format!(
+                "{}__{}",
+                names::field_name(&step.id.value).trim_start_matches("r#"),
+                names::field_name(&name.value).trim_start_matches("r#")
+            );
+            let parsed = match expr::parse_expr(&expression.value) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    self.expr_error(expression.pos, &expression.value, e);
+                    continue;
+                }
+            };
+            let hint = format!(
+                "{}{}",
+                names::type_name(&workflow.id.value),
+                name.value.to_upper_camel_case()
+            );
+            let (from, ty) = match (parsed, bound) {
+                // The step is not bound (reported): keep the name so reads are still checked.
+                (_, None) => (OutputSource::Status, RustType::Json),
+                (Expr::Outputs { name: output }, Some(Bound::Workflow(callee))) => {
+                    let Some(field) = callee.output_fields.iter().find(|f| f.wire == output) else {
+                        let hint = suggest(
+                            &output,
+                            callee.output_fields.iter().map(|f| f.wire.as_str()),
+                        );
+                        self.error(
+                            expression.pos,
+                            format!("workflow `{}` has no output `{output}`", callee.id),
+                            hint,
+                        );
+                        continue;
+                    };
+                    (OutputSource::Nested(field.ident.clone()), field.ty.clone())
+                }
+                (other, Some(Bound::Workflow(_))) => {
+                    self.error(
+                        expression.pos,
+                        format!(
+                            "step output `{}` reads `{other}`; a step that calls a workflow has only that workflow's outputs, `$outputs.NAME`",
+                            name.value
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+                (Expr::StatusCode, _) => (OutputSource::Status, RustType::U16),
+                (Expr::Response(Source::Header(header)), _) => {
+                    (OutputSource::Header(header), RustType::String)
+                }
+                (Expr::Response(Source::Body(pointer)), Some(Bound::Operation(source, _))) => {
+                    let pointer = pointer.unwrap_or_default();
+                    let ty = match schema {
+                        Some(schema) => {
+                            self.types.output_type(&source.api, schema, &pointer, &hint)
+                        }
+                        None => RustType::Json,
+                    };
+                    (OutputSource::Body(pointer), ty)
+                }
+                (other, _) => {
+                    self.error(
+                        expression.pos,
+                        format!(
+                            "step output `{}` reads `{other}`; step outputs read `$statusCode`, `$response.header.NAME` or `$response.body`",
+                            name.value
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+            };
+            outputs.push(StepOutput {
+                name: name.value.clone(),
+                var,
+                ty,
+                expression: expression.value.clone(),
+                from,
+            });
+        }
+        outputs
+    }
+
+    /// The second pass: the step's request, criteria and actions.
+    pub(super) fn step(
+        &mut self,
+        workflow: &Workflow,
+        index: usize,
+        step: &Step,
+        ctx: &Ctx,
+        retry_slots: &mut usize,
+    ) -> Option<StepPlan> {
+        let parameters: Vec<&Parameter> = step
+            .parameters
+            .iter()
+            .chain(workflow.parameters.iter().filter(|w| {
+                !step.parameters.iter().any(|p| {
+                    p.name.value == w.name.value
+                        && p.location.as_ref().map(|l| &l.value)
+                            == w.location.as_ref().map(|l| &l.value)
+                })
+            }))
+            .collect();
+        let from_workflow = |p: &Parameter| !step.parameters.iter().any(|s| std::ptr::eq(s, p));
+        let (call, result_place, nested) = match &ctx.steps.bound[index] {
+            None => {
+                // Unbound (reported): still check everything the step reads.
+                for param in &parameters {
+                    self.value_node(&param.value, ctx);
+                }
+                if let Some(payload) = step.request_body.as_ref().and_then(|b| b.payload.as_ref()) {
+                    self.value_node(payload, ctx);
+                }
+                return None;
+            }
+            Some(Bound::Operation(source, op)) => {
+                let mut params: Vec<(String, String, ValuePlan)> = Vec::new();
+                for param in &parameters {
+                    let Some(plan) = self.parameter(param, op, from_workflow(param), ctx) else {
+                        continue;
+                    };
+                    if params.iter().any(|(l, n, _)| *l == plan.0 && *n == plan.1) {
+                        self.error(
+                            param.pos,
+                            format!("parameter `{}` in {} is given twice", plan.1, plan.0),
+                            None,
+                        );
+                        continue;
+                    }
+                    params.push(plan);
+                }
+                for required in op.params.iter().filter(|p| p.required) {
+                    if !parameters.iter().any(|p| p.name.value == required.name) {
+                        self.error(
+                            step.id.pos,
+                            format!(
+                                "step `{}` does not set the required {} parameter `{}` of operation `{}`",
+                                step.id.value, required.location, required.name, op.id
+                            ),
+                            None,
+                        );
+                    }
+                }
+                let body = self.body(step, op, ctx);
+                let call = StepCall::Operation {
+                    op: Box::new(operation_plan(source, op)),
+                    params,
+                    body,
+                };
+                (call, Place::Response, None)
+            }
+            Some(Bound::Workflow(callee)) => {
+                if let Some(body) = &step.request_body {
+                    self.error(
+                        body.pos,
+                        "a step that calls a workflow sends no request body; pass values as parameters".to_owned(),
+                        None,
+                    );
+                }
+                let mut args: Vec<(String, ValuePlan)> = Vec::new();
+                for param in &parameters {
+                    if let Some(location) = &param.location {
+                        if from_workflow(param) {
+                            continue;
+                        }
+                        self.error(
+                            location.pos,
+                            format!(
+                                "parameter `{}` of a step that calls a workflow is one of its inputs and takes no `in`",
+                                param.name.value
+                            ),
+                            None,
+                        );
+                        continue;
+                    }
+                    let Some(field) = callee
+                        .input_fields
+                        .iter()
+                        .find(|f| f.wire == param.name.value)
+                    else {
+                        let hint = suggest(
+                            &param.name.value,
+                            callee.input_fields.iter().map(|f| f.wire.as_str()),
+                        );
+                        self.error(
+                            param.name.pos,
+                            format!(
+                                "workflow `{}` has no input `{}`",
+                                callee.id, param.name.value
+                            ),
+                            hint,
+                        );
+                        continue;
+                    };
+                    if let Some(value) = self.value_node(&param.value, ctx) {
+                        args.push((field.wire.clone(), value));
+                    }
+                }
+                for field in &callee.input_fields {
+                    let required = !matches!(field.ty, RustType::Option(_));
+                    if required && !args.iter().any(|(w, _)| *w == field.wire) {
+                        self.error(
+                            step.id.pos,
+                            format!(
+                                "step `{}` does not pass the input `{}` that workflow `{}` requires",
+                                step.id.value, field.wire, callee.id
+                            ),
+                            None,
+                        );
+                    }
+                }
+                let call = StepCall::Workflow {
+                    id: callee.id.clone(),
+                    fn_name: callee.fn_name.clone(),
+                    inputs: callee.inputs.clone(),
+                    args,
+                };
+                (call, Place::Nested, Some(callee.output_fields.as_slice()))
+            }
+        };
+
+        let result_ctx = Ctx {
+            nested,
+            ..ctx.at(result_place)
+        };
+        let criteria: Vec<_> = step
+            .success_criteria
+            .iter()
+            .filter_map(|c| self.criterion(c, &result_ctx))
+            .collect();
+        let on_success = self.actions(
+            workflow,
+            &effective(&step.on_success, &workflow.success_actions),
+            &result_ctx,
+            retry_slots,
+        );
+        // A step that called a workflow and failed has no outputs to look at.
+        let failure_ctx = match result_place {
+            Place::Nested => ctx.at(Place::Request),
+            _ => result_ctx,
+        };
+        let on_failure = self.actions(
+            workflow,
+            &effective(&step.on_failure, &workflow.failure_actions),
+            &failure_ctx,
+            retry_slots,
+        );
+        Some(StepPlan {
+            id: step.id.value.clone(),
+            variant: names::type_name(&step.id.value),
+            call,
+            criteria,
+            outputs: ctx.steps.outputs[index].clone(),
+            on_success,
+            on_failure,
+            next: (index + 1 < workflow.steps.len()).then_some(index + 1),
+        })
+    }
+
+    fn body(&mut self, step: &Step, op: &Operation, ctx: &Ctx) -> Option<BodyPlan> {
+        let body = step.request_body.as_ref()?;
+        let content_type = body
+            .content_type
+            .as_ref()
+            .map(|c| c.value.clone())
+            .or_else(|| op.request_media.first().cloned())
+            .unwrap_or_else(|| "application/json".to_owned());
+        let payload = match &body.payload {
+            Some(payload) => self.value_node(payload, ctx)?,
+            None => ValuePlan::Literal(super::LiteralJson::Null),
+        };
+        let mut replacements = Vec::new();
+        for replacement in &body.replacements {
+            if let Err(message) = expr::check_pointer(&replacement.target.value) {
+                self.error(replacement.target.pos, message, None);
+                continue;
+            }
+            if let Some(value) = self.value_node(&replacement.value, ctx) {
+                replacements.push((replacement.target.value.clone(), value));
+            }
+        }
+        Some(BodyPlan {
+            content_type,
+            payload,
+            replacements,
+        })
+    }
+
+    fn find_operation(
+        &mut self,
+        id: &Spanned<String>,
+    ) -> Option<(&'a LoadedSource, &'a Operation)> {
+        let sources = self.sources;
+        // `$sourceDescriptions.NAME.operationId` picks the source.
+        let (candidates, wanted): (Vec<&'a LoadedSource>, &str) =
+            match id.value.strip_prefix("$sourceDescriptions.") {
+                Some(rest) => {
+                    let Some((name, op)) = rest.split_once('.') else {
+                        self.error(
+                            id.pos,
+                            format!(
+                                "`{}` must be `$sourceDescriptions.NAME.operationId`",
+                                id.value
+                            ),
+                            None,
+                        );
+                        return None;
+                    };
+                    match sources.iter().find(|s| s.name == name) {
+                        Some(source) => (vec![source], op),
+                        None if self.sources_incomplete => return None,
+                        None => {
+                            let hint = suggest(name, sources.iter().map(|s| s.name.as_str()));
+                            self.error(
+                                id.pos,
+                                format!("there is no source description `{name}`"),
+                                hint,
+                            );
+                            return None;
+                        }
+                    }
+                }
+                None => (sources.iter().collect(), id.value.as_str()),
+            };
+        let found: Vec<(&'a LoadedSource, &'a Operation)> = candidates
+            .iter()
+            .filter_map(|s| s.api.operation(wanted).map(|op| (*s, op)))
+            .collect();
+        match found.as_slice() {
+            [one] => Some(*one),
+            [] if self.sources_incomplete => None,
+            [] => {
+                let all = candidates.iter().flat_map(|s| s.api.operation_ids());
+                let hint = suggest(wanted, all);
+                let files: Vec<&str> = candidates.iter().map(|s| s.api.file.as_str()).collect();
+                self.error(
+                    id.pos,
+                    format!(
+                        "operationId `{wanted}` is not in {}",
+                        if files.is_empty() {
+                            "any source description".to_owned()
+                        } else {
+                            files.join(", ")
+                        }
+                    ),
+                    hint,
+                );
+                None
+            }
+            many => {
+                let names: Vec<&str> = many.iter().map(|(s, _)| s.name.as_str()).collect();
+                self.error(
+                    id.pos,
+                    format!(
+                        "operationId `{wanted}` is ambiguous: it is in {}",
+                        names.join(", ")
+                    ),
+                    Some(format!("write `$sourceDescriptions.{}.{wanted}`", names[0])),
+                );
+                None
+            }
+        }
+    }
+
+    /// `{$sourceDescriptions.NAME.url}#/paths/~1sims~1{sim_id}/get`.
+    fn operation_path(
+        &mut self,
+        path: &Spanned<String>,
+    ) -> Option<(&'a LoadedSource, &'a Operation)> {
+        let sources = self.sources;
+        let text = &path.value;
+        let parsed = text
+            .strip_prefix("{$sourceDescriptions.")
+            .and_then(|rest| rest.split_once(".url}#"));
+        let Some((name, pointer)) = parsed else {
+            self.error(
+                path.pos,
+                format!("`operationPath: {text}` must be `{{$sourceDescriptions.NAME.url}}#/paths/PATH/METHOD`"),
+                None,
+            );
+            return None;
+        };
+        let Some(source) = sources.iter().find(|s| s.name == name) else {
+            if !self.sources_incomplete {
+                let hint = suggest(name, sources.iter().map(|s| s.name.as_str()));
+                self.error(
+                    path.pos,
+                    format!("there is no source description `{name}`"),
+                    hint,
+                );
+            }
+            return None;
+        };
+        let tokens: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let found = match tokens.as_slice() {
+            [paths, api_path, method] if paths == "paths" => {
+                source.api.operation_at(api_path, method)
+            }
+            _ => None,
+        };
+        if found.is_none() {
+            self.error(
+                path.pos,
+                format!(
+                    "`{pointer}` does not reach an operation of {} (expected `#/paths/<escaped path>/<method>`)",
+                    source.api.file
+                ),
+                None,
+            );
+        }
+        found.map(|op| (source, op))
+    }
+
+    fn parameter(
+        &mut self,
+        param: &Parameter,
+        op: &Operation,
+        from_workflow: bool,
+        ctx: &Ctx,
+    ) -> Option<(String, String, ValuePlan)> {
+        let name = &param.name.value;
+        let declared: Vec<&OpParam> = op.params.iter().filter(|p| p.name == *name).collect();
+        let location = match (&param.location, declared.as_slice()) {
+            (None, _) => {
+                self.error(
+                    param.pos,
+                    format!("parameter `{name}` needs `in` (path, query, header or cookie) in a step that calls an operation"),
+                    declared.first().map(|p| format!("operation `{}` declares it `in: {}`", op.id, p.location)),
+                );
+                return None;
+            }
+            // A workflow-level parameter goes only to the operations that take it (headers, such
+            // as correlation ids, go everywhere).
+            (Some(location), []) if from_workflow && location.value != "header" => return None,
+            (Some(location), []) => {
+                let hint = suggest(name, op.params.iter().map(|p| p.name.as_str()));
+                // Headers such as correlation ids are often sent without being described.
+                if location.value != "header" {
+                    self.error(
+                        param.name.pos,
+                        format!(
+                            "operation `{}` (`{} {}`) has no parameter `{name}`",
+                            op.id, op.method, op.path
+                        ),
+                        hint,
+                    );
+                    return None;
+                }
+                location.value.clone()
+            }
+            (Some(location), declared) => {
+                if !declared.iter().any(|p| p.location == location.value) {
+                    self.error(
+                        location.pos,
+                        format!(
+                            "parameter `{name}` of operation `{}` is `in: {}`, not `in: {}`",
+                            op.id, declared[0].location, location.value
+                        ),
+                        None,
+                    );
+                    return None;
+                }
+                location.value.clone()
+            }
+        };
+        let value = self.value_node(&param.value, ctx)?;
+        Some((location, name.clone(), value))
+    }
+}
+
+fn operation_plan(source: &LoadedSource, op: &Operation) -> OperationPlan {
+    let api = &source.api;
+    let security = op
+        .security
+        .iter()
+        .map(|alternative| {
+            alternative
+                .iter()
+                .filter_map(|name| {
+                    api.schemes
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(n, k)| (n.clone(), k.clone()))
+                })
+                .collect()
+        })
+        .collect();
+    OperationPlan {
+        source: source.name.clone(),
+        default_server: api.servers.first().cloned().unwrap_or_default(),
+        id: op.id.clone(),
+        method: op.method.clone(),
+        path: op.path.clone(),
+        security,
+    }
+}
+
+/// The JSON schema of the response a successful step gets: the status its criteria require
+/// (`$statusCode == 201`), else the first 2xx response, else `default`.
+fn success_schema(op: &Operation, wanted: Option<i64>) -> Option<&crate::load::Node> {
+    let pick = |code: &str| op.responses.iter().find(|(c, _)| c == code);
+    let chosen = wanted
+        .map(|code| code.to_string())
+        .as_deref()
+        .and_then(pick)
+        .or_else(|| op.responses.iter().find(|(c, _)| c.starts_with('2')))
+        .or_else(|| pick("default"));
+    chosen.and_then(|(_, schema)| schema.as_ref())
+}
+
+/// The status a step's success criteria require, when one says `$statusCode == N` (alone or in
+/// an `&&`).
+fn required_status(step: &Step) -> Option<i64> {
+    fn in_condition(cond: &Condition) -> Option<i64> {
+        let status = |o: &Operand| matches!(o, Operand::Expr(Expr::StatusCode));
+        let number = |o: &Operand| match o {
+            Operand::Literal(expr::Literal::Number(n)) if n.fract() == 0.0 => Some(*n as i64),
+            _ => None,
+        };
+        match cond {
+            Condition::Compare(a, expr::CmpOp::Eq, b) if status(a) => number(b),
+            Condition::Compare(a, expr::CmpOp::Eq, b) if status(b) => number(a),
+            Condition::And(a, b) => in_condition(a).or_else(|| in_condition(b)),
+            _ => None,
+        }
+    }
+    step.success_criteria
+        .iter()
+        .filter(|c| c.kind.value == crate::model::CriterionKind::Simple)
+        .find_map(|c| {
+            expr::parse_condition(&c.condition.value)
+                .ok()
+                .as_ref()
+                .and_then(in_condition)
+        })
+}

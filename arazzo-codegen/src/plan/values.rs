@@ -1,0 +1,433 @@
+//! Runtime expressions, templates, literals and criteria, resolved against what is in scope where
+//! they are read.
+
+use crate::diag::{Pos, suggest};
+use crate::expr::{self, Condition, Expr, Operand, Piece, Source, StringValue};
+use crate::load::{Kind, Node};
+use crate::model::{Criterion, CriterionKind, Spanned};
+use crate::types::Field;
+
+use super::flow::Flow;
+use super::step::StepScope;
+use super::{
+    CheckPlan, CondPlan, CriterionPlan, InputScope, LiteralJson, Planner, TemplatePiece, ValuePlan,
+    WorkflowCall,
+};
+
+/// Where an expression is being read: decides which roots are meaningful.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    /// A parameter or request body: before the step's response exists.
+    Request,
+    /// A criterion, action criterion or output of a step that calls an operation.
+    Response,
+    /// A criterion, action criterion or output of a step that calls a workflow.
+    Nested,
+    /// Workflow outputs.
+    WorkflowOutputs,
+}
+
+/// Everything an expression may refer to at one place.
+#[derive(Clone, Copy)]
+pub(super) struct Ctx<'c> {
+    pub place: Place,
+    pub inputs: &'c InputScope,
+    pub steps: &'c StepScope<'c>,
+    pub flow: &'c Flow,
+    /// The step reading, `None` for the workflow's outputs.
+    pub reader: Option<usize>,
+    /// The outputs of the workflow the reading step called.
+    pub nested: Option<&'c [Field]>,
+    /// The workflows run first (`dependsOn`).
+    pub deps: &'c [WorkflowCall],
+}
+
+impl Ctx<'_> {
+    pub(super) fn at(self, place: Place) -> Self {
+        Self { place, ..self }
+    }
+}
+
+impl Planner<'_> {
+    pub(super) fn criterion(&mut self, criterion: &Criterion, ctx: &Ctx) -> Option<CriterionPlan> {
+        let text = criterion.condition.value.clone();
+        let pos = criterion.condition.pos;
+        let check = match criterion.kind.value {
+            CriterionKind::Regex => {
+                let context = self.value_expr(criterion.context.as_ref()?, ctx)?;
+                if let Err(e) = regex::Regex::new(&text) {
+                    self.error(
+                        pos,
+                        format!("the regex `{text}` does not compile: {e}"),
+                        None,
+                    );
+                    return None;
+                }
+                CheckPlan::Regex {
+                    context,
+                    pattern: text.clone(),
+                }
+            }
+            CriterionKind::JsonPath => {
+                let context = self.value_expr(criterion.context.as_ref()?, ctx)?;
+                if let Err(e) = serde_json_path::JsonPath::parse(&text) {
+                    self.error(
+                        pos,
+                        format!("`{text}` is not an RFC 9535 JSONPath query: {e}"),
+                        None,
+                    );
+                    return None;
+                }
+                CheckPlan::JsonPath {
+                    context,
+                    query: text.clone(),
+                }
+            }
+            CriterionKind::XPath => {
+                self.error(
+                    criterion.kind.pos,
+                    "`xpath` criteria are not supported: no maintained Rust crate implements XPath 3.1"
+                        .to_owned(),
+                    Some("match the XML with a `regex` criterion instead".to_owned()),
+                );
+                return None;
+            }
+            CriterionKind::Simple => {
+                let cond = match expr::parse_condition(&text) {
+                    Ok(cond) => cond,
+                    Err(e) => {
+                        self.expr_error(pos, &text, e);
+                        return None;
+                    }
+                };
+                CheckPlan::Simple(self.condition(&cond, pos, ctx)?)
+            }
+        };
+        Some(CriterionPlan { text, check })
+    }
+
+    fn condition(&mut self, cond: &Condition, pos: Pos, ctx: &Ctx) -> Option<CondPlan> {
+        Some(match cond {
+            Condition::Or(a, b) => CondPlan::Or(
+                Box::new(self.condition(a, pos, ctx)?),
+                Box::new(self.condition(b, pos, ctx)?),
+            ),
+            Condition::And(a, b) => CondPlan::And(
+                Box::new(self.condition(a, pos, ctx)?),
+                Box::new(self.condition(b, pos, ctx)?),
+            ),
+            Condition::Not(a) => CondPlan::Not(Box::new(self.condition(a, pos, ctx)?)),
+            Condition::Compare(a, op, b) => {
+                CondPlan::Compare(self.operand(a, pos, ctx)?, *op, self.operand(b, pos, ctx)?)
+            }
+            Condition::Truthy(a) => CondPlan::Truthy(self.operand(a, pos, ctx)?),
+        })
+    }
+
+    fn operand(&mut self, operand: &Operand, pos: Pos, ctx: &Ctx) -> Option<ValuePlan> {
+        match operand {
+            Operand::Literal(lit) => Some(ValuePlan::Literal(match lit {
+                expr::Literal::Null => LiteralJson::Null,
+                expr::Literal::Bool(b) => LiteralJson::Bool(*b),
+                expr::Literal::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+                    LiteralJson::Int(*n as i64)
+                }
+                expr::Literal::Number(n) => LiteralJson::Float(*n),
+                expr::Literal::Str(s) => LiteralJson::Str(s.clone()),
+            })),
+            Operand::Expr(e) => self.resolve(e, pos, ctx),
+        }
+    }
+
+    pub(super) fn expr_error(&mut self, pos: Pos, text: &str, e: expr::ExprError) {
+        let pos = Pos {
+            line: pos.line,
+            col: pos.col + e.offset,
+        };
+        self.error(pos, format!("in `{text}`: {}", e.message), e.hint);
+    }
+
+    /// A string field that must be one whole runtime expression (outputs, criterion contexts).
+    pub(super) fn value_expr(&mut self, text: &Spanned<String>, ctx: &Ctx) -> Option<ValuePlan> {
+        match expr::parse_expr(&text.value) {
+            Ok(e) => self.resolve(&e, text.pos, ctx),
+            Err(e) => {
+                self.expr_error(text.pos, &text.value, e);
+                None
+            }
+        }
+    }
+
+    /// A value that may be a literal, an expression, a template, or a tree of those.
+    pub(super) fn value_node(&mut self, node: &Node, ctx: &Ctx) -> Option<ValuePlan> {
+        Some(match &node.kind {
+            Kind::Null => ValuePlan::Literal(LiteralJson::Null),
+            Kind::Bool(b) => ValuePlan::Literal(LiteralJson::Bool(*b)),
+            Kind::Int(i) => ValuePlan::Literal(LiteralJson::Int(*i)),
+            Kind::Float(f) => ValuePlan::Literal(LiteralJson::Float(*f)),
+            Kind::Str(s) => match expr::parse_string_value(s) {
+                Err(e) => {
+                    self.expr_error(node.pos, s, e);
+                    return None;
+                }
+                Ok(StringValue::Expr(e)) => self.resolve(&e, node.pos, ctx)?,
+                Ok(StringValue::Template(pieces)) => match pieces.as_slice() {
+                    [] => ValuePlan::Literal(LiteralJson::Str(String::new())),
+                    [Piece::Text(text)] => ValuePlan::Literal(LiteralJson::Str(text.clone())),
+                    _ => {
+                        let mut out = Vec::new();
+                        for piece in pieces {
+                            out.push(match piece {
+                                Piece::Text(t) => TemplatePiece::Text(t),
+                                Piece::Expr(e) => {
+                                    TemplatePiece::Value(self.resolve(&e, node.pos, ctx)?)
+                                }
+                            });
+                        }
+                        ValuePlan::Template(out)
+                    }
+                },
+            },
+            Kind::Seq(items) => ValuePlan::Array(
+                items
+                    .iter()
+                    .map(|item| self.value_node(item, ctx))
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+            Kind::Map(entries) => ValuePlan::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| Some((k.name.clone(), self.value_node(v, ctx)?)))
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+        })
+    }
+
+    /// Resolves a runtime expression against what is in scope at `ctx.place`.
+    pub(super) fn resolve(&mut self, e: &Expr, pos: Pos, ctx: &Ctx) -> Option<ValuePlan> {
+        let meaningless = |what: &str| -> String {
+            match ctx.place {
+                Place::Request => format!(
+                    "`{what}` has no meaning in a request: the step's response does not exist yet"
+                ),
+                Place::WorkflowOutputs => format!(
+                    "`{what}` has no meaning in workflow outputs; read a step output with `$steps.STEP.outputs.NAME`"
+                ),
+                Place::Nested => format!(
+                    "`{what}` has no meaning in a step that calls a workflow; read the workflow's outputs with `$outputs.NAME`"
+                ),
+                Place::Response => format!("`{what}` has no meaning here"),
+            }
+        };
+        match e {
+            Expr::Inputs { name, pointer } => {
+                let Some(field) = ctx.inputs.fields.iter().find(|f| f.wire == *name) else {
+                    let hint = suggest(name, ctx.inputs.fields.iter().map(|f| f.wire.as_str()));
+                    self.error(
+                        pos,
+                        format!("`$inputs.{name}`: the workflow has no input `{name}`"),
+                        hint,
+                    );
+                    return None;
+                };
+                Some(ValuePlan::Input {
+                    field: field.ident.clone(),
+                    ty: field.ty.clone(),
+                    pointer: pointer.clone(),
+                })
+            }
+            Expr::Steps {
+                step,
+                output,
+                pointer,
+            } => self.step_output(step, output.as_deref(), pointer, pos, ctx),
+            Expr::Workflows { workflow, output } => {
+                let Some(dep) = ctx.deps.iter().find(|d| d.id == *workflow) else {
+                    self.error(
+                        pos,
+                        format!(
+                            "`$workflows.{workflow}` reads a workflow this one does not depend on"
+                        ),
+                        Some(format!("add `{workflow}` to `dependsOn`")),
+                    );
+                    return None;
+                };
+                let Some(output) = output else {
+                    self.error(
+                        pos,
+                        format!("`$workflows.{workflow}` must name an output: `$workflows.{workflow}.outputs.NAME`"),
+                        None,
+                    );
+                    return None;
+                };
+                let fields = self
+                    .signature(workflow)
+                    .map(|s| s.output_fields.clone())
+                    .unwrap_or_default();
+                let Some(field) = fields.iter().find(|f| f.wire == *output) else {
+                    let hint = suggest(output, fields.iter().map(|f| f.wire.as_str()));
+                    self.error(
+                        pos,
+                        format!("workflow `{workflow}` has no output `{output}`"),
+                        hint,
+                    );
+                    return None;
+                };
+                Some(ValuePlan::DependencyOutput {
+                    var: dep.var.clone(),
+                    field: field.ident.clone(),
+                    ty: field.ty.clone(),
+                })
+            }
+            Expr::Outputs { name } => match (ctx.place, ctx.nested) {
+                (Place::Nested, Some(fields)) => {
+                    let Some(field) = fields.iter().find(|f| f.wire == *name) else {
+                        let hint = suggest(name, fields.iter().map(|f| f.wire.as_str()));
+                        self.error(
+                            pos,
+                            format!("the called workflow has no output `{name}`"),
+                            hint,
+                        );
+                        return None;
+                    };
+                    Some(ValuePlan::NestedOutput {
+                        field: field.ident.clone(),
+                        ty: field.ty.clone(),
+                    })
+                }
+                // The called workflow was not found; that was reported.
+                (Place::Nested, None) => None,
+                _ => {
+                    self.error(
+                        pos,
+                        format!(
+                            "`$outputs.{name}` reads the outputs of a called workflow, so it has meaning only in a step with `workflowId`"
+                        ),
+                        None,
+                    );
+                    None
+                }
+            },
+            Expr::StatusCode if ctx.place == Place::Response => Some(ValuePlan::Status),
+            Expr::Response(Source::Header(name)) if ctx.place == Place::Response => {
+                Some(ValuePlan::ResponseHeader(name.clone()))
+            }
+            Expr::Response(Source::Body(pointer)) if ctx.place == Place::Response => {
+                Some(ValuePlan::ResponseBody(pointer.clone().unwrap_or_default()))
+            }
+            Expr::Response(Source::Query(_) | Source::Path(_)) => {
+                self.error(
+                    pos,
+                    "a response has only `$response.header.NAME` and `$response.body`".to_owned(),
+                    None,
+                );
+                None
+            }
+            Expr::StatusCode => {
+                self.error(pos, meaningless("$statusCode"), None);
+                None
+            }
+            Expr::Response(_) => {
+                self.error(pos, meaningless("$response"), None);
+                None
+            }
+            Expr::SourceDescriptions { name } => {
+                let Some(source) = self.sources.iter().find(|s| s.name == *name) else {
+                    let hint = suggest(name, self.sources.iter().map(|s| s.name.as_str()));
+                    if !self.sources_incomplete {
+                        self.error(
+                            pos,
+                            format!("there is no source description `{name}`"),
+                            hint,
+                        );
+                    }
+                    return None;
+                };
+                Some(ValuePlan::SourceUrl {
+                    source: source.name.clone(),
+                    default_server: source.api.servers.first().cloned().unwrap_or_default(),
+                })
+            }
+            Expr::Components { .. } => {
+                self.error(
+                    pos,
+                    "`$components` is only meaningful in a `reference`".to_owned(),
+                    None,
+                );
+                None
+            }
+            other => {
+                self.error(
+                    pos,
+                    format!("`{other}` is not supported yet"),
+                    Some("read the value through a step output (`$response.…`) instead".to_owned()),
+                );
+                None
+            }
+        }
+    }
+
+    fn step_output(
+        &mut self,
+        step: &str,
+        output: Option<&str>,
+        pointer: &Option<String>,
+        pos: Pos,
+        ctx: &Ctx,
+    ) -> Option<ValuePlan> {
+        let scope = ctx.steps;
+        let Some(index) = scope.ids.iter().position(|s| s == step) else {
+            let hint = suggest(step, scope.ids.iter().map(String::as_str));
+            self.error(
+                pos,
+                format!("`$steps.{step}`: the workflow has no step `{step}`"),
+                hint,
+            );
+            return None;
+        };
+        let Some(output) = output else {
+            self.error(
+                pos,
+                format!("`$steps.{step}` must name an output: `$steps.{step}.outputs.NAME`"),
+                None,
+            );
+            return None;
+        };
+        let outputs = &scope.outputs[index];
+        let Some(found) = outputs.iter().find(|o| o.name == output) else {
+            let hint = suggest(output, outputs.iter().map(|o| o.name.as_str()));
+            self.error(pos, format!("step `{step}` has no output `{output}`"), hint);
+            return None;
+        };
+        let (may, certain) = match ctx.reader {
+            Some(reader) => (
+                ctx.flow.may_before(reader, index),
+                ctx.flow.must_before(reader, index),
+            ),
+            None => (ctx.flow.may_at_end(index), ctx.flow.must_at_end(index)),
+        };
+        if !may {
+            let message = match ctx.reader {
+                Some(reader) if reader == index => format!(
+                    "`$steps.{step}.outputs.{output}` is read by step `{step}` itself, before its outputs exist"
+                ),
+                Some(_) => {
+                    format!("`$steps.{step}.outputs.{output}` is read before step `{step}` runs")
+                }
+                None => format!(
+                    "`$steps.{step}.outputs.{output}`: step `{step}` never completes before the workflow ends"
+                ),
+            };
+            self.error(pos, message, None);
+            return None;
+        }
+        Some(ValuePlan::StepOutput {
+            var: found.var.clone(),
+            ty: found.ty.clone(),
+            step: step.to_owned(),
+            output: output.to_owned(),
+            certain,
+            pointer: pointer.clone(),
+        })
+    }
+}

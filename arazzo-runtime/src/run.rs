@@ -1,0 +1,254 @@
+//! The state of one workflow run that generated code keeps besides its step outputs: the step
+//! budget, the attempt count of each `retry` action, and how long to wait before a retry.
+
+use std::time::{Duration, SystemTime};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::client::Client;
+use crate::error::Error;
+
+/// One run of one workflow.
+pub struct Run {
+    workflow: &'static str,
+    executed: u32,
+    budget: u32,
+    max_wait: Duration,
+    /// Retries made so far, per `retry` action of the workflow.
+    retries: Vec<u32>,
+}
+
+impl Run {
+    /// A run of `workflow`, which has `retry_actions` retry actions.
+    pub fn new(client: &Client, workflow: &'static str, retry_actions: usize) -> Self {
+        Self {
+            workflow,
+            executed: 0,
+            budget: client.inner.max_step_executions,
+            max_wait: client.inner.max_retry_wait,
+            retries: vec![0; retry_actions],
+        }
+    }
+
+    /// Counts one execution of `step` against the budget.
+    pub fn enter(&mut self, step: &'static str) -> Result<(), Error> {
+        if self.executed >= self.budget {
+            return Err(Error::StepBudgetExhausted {
+                workflow: self.workflow,
+                step,
+                budget: self.budget,
+            });
+        }
+        self.executed += 1;
+        Ok(())
+    }
+
+    /// Whether retry action `slot` may make another attempt (and counts it).
+    pub fn retry(&mut self, slot: usize, limit: u32) -> bool {
+        match self.retries.get_mut(slot) {
+            Some(made) if *made < limit => {
+                *made += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A step succeeded: its retry actions start counting afresh next time it fails.
+    pub fn succeeded(&mut self, slots: &[usize]) {
+        for slot in slots {
+            if let Some(made) = self.retries.get_mut(*slot) {
+                *made = 0;
+            }
+        }
+    }
+
+    /// Waits before a retry: the server's `Retry-After` when it sent one, else `retry_after`
+    /// seconds, never longer than the client's maximum.
+    pub async fn wait(&self, retry_after: f64, server: Option<Duration>) {
+        let asked = server
+            .unwrap_or_else(|| Duration::try_from_secs_f64(retry_after).unwrap_or(Duration::ZERO));
+        let wait = asked.min(self.max_wait);
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The correlation id of the outermost workflow run in progress on this task.
+    static CORRELATION: reqwest::header::HeaderValue;
+}
+
+/// Runs a workflow's body with a correlation id in scope when the client sends one: a fresh id
+/// for an outermost run, the caller's for a called workflow.
+pub async fn correlated<F: std::future::Future>(client: &Client, run: F) -> F::Output {
+    if client.inner.correlation_header.is_none() || CORRELATION.try_with(|_| ()).is_ok() {
+        return run.await;
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    match reqwest::header::HeaderValue::from_str(&id) {
+        Ok(value) => CORRELATION.scope(value, run).await,
+        Err(_) => run.await,
+    }
+}
+
+/// The correlation header to add to a request, when the client sends one and a run set it.
+pub(crate) fn correlation(
+    client: &Client,
+) -> Option<(reqwest::header::HeaderName, reqwest::header::HeaderValue)> {
+    let name = client.inner.correlation_header.clone()?;
+    let value = CORRELATION.try_with(Clone::clone).ok()?;
+    Some((name, value))
+}
+
+/// Parses a `Retry-After` value: delay seconds or an HTTP date.
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// A step output that must have been set by now; an error naming both steps when a `goto` skipped
+/// the step that sets it.
+pub fn available<'v, T>(
+    value: &'v Option<T>,
+    workflow: &'static str,
+    reader: Option<&'static str>,
+    source_step: &'static str,
+    output: &'static str,
+) -> Result<&'v T, Error> {
+    value.as_ref().ok_or(Error::OutputUnavailable {
+        workflow,
+        reader,
+        source_step,
+        output,
+    })
+}
+
+/// The inputs of a called workflow, from a JSON object of them.
+pub fn inputs_from<T: DeserializeOwned>(
+    value: Value,
+    workflow: &'static str,
+    step: Option<&'static str>,
+    callee: &'static str,
+) -> Result<T, Error> {
+    serde_json::from_value(value).map_err(|e| Error::InvalidInputs {
+        workflow,
+        step,
+        callee,
+        message: e.to_string(),
+    })
+}
+
+/// The value at a JSON pointer inside `value`, `null` when there is none.
+pub fn pointer(value: &Value, pointer: &str) -> Value {
+    value.pointer(pointer).cloned().unwrap_or(Value::Null)
+}
+
+/// A payload replacement: sets the value at `pointer`, creating the last member of an object
+/// when it is missing. A pointer into nothing leaves the payload as it is.
+pub fn replace(payload: &mut Value, pointer: &str, value: Value) {
+    if let Some(slot) = payload.pointer_mut(pointer) {
+        *slot = value;
+        return;
+    }
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let last = last.replace("~1", "/").replace("~0", "~");
+    if let Some(Value::Object(map)) = payload.pointer_mut(parent) {
+        map.insert(last, value);
+    }
+}
+
+/// The server a source description's requests go to, for `$sourceDescriptions.NAME.url`.
+pub fn source_url(client: &Client, source: &str, default: &str) -> Value {
+    Value::String(client.server(source, default).to_owned())
+}
+
+/// Whether an RFC 9535 query selects anything in `value`.
+///
+/// Arazzo's own examples write `$[?@.pets …]` to test the context object itself, while RFC 9535
+/// applies a root filter to the object's members; so a query that starts with a root filter runs
+/// on a one-element array holding an object context.
+pub fn jsonpath_matches(
+    query: Option<&serde_json_path::JsonPath>,
+    text: &str,
+    value: &Value,
+) -> bool {
+    let Some(query) = query else {
+        return false;
+    };
+    if value.is_object() && text.trim_start().starts_with("$[?") {
+        let wrapped = Value::Array(vec![value.clone()]);
+        return !query.query(&wrapped).all().is_empty();
+    }
+    !query.query(value).all().is_empty()
+}
+
+/// Parses a JSONPath query the generator already checked; `None` (a criterion that never holds)
+/// rather than a panic should that ever not hold.
+pub fn jsonpath(query: &str) -> Option<serde_json_path::JsonPath> {
+    serde_json_path::JsonPath::parse(query).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
+        let later = SystemTime::now() + Duration::from_secs(30);
+        let wait = parse_retry_after(&httpdate::fmt_http_date(later)).expect("a date");
+        assert!(wait <= Duration::from_secs(30) && wait >= Duration::from_secs(28));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn replacement_sets_existing_and_new_members() {
+        let mut payload = serde_json::json!({"a": {"b": 1}, "list": [1, 2]});
+        replace(&mut payload, "/a/b", Value::from(2));
+        replace(&mut payload, "/a/c", Value::from(3));
+        replace(&mut payload, "/list/1", Value::from(9));
+        replace(&mut payload, "/missing/x", Value::from(0));
+        assert_eq!(
+            payload,
+            serde_json::json!({"a": {"b": 2, "c": 3}, "list": [1, 9]})
+        );
+    }
+
+    #[test]
+    fn jsonpath_matches_when_something_is_selected() {
+        let text = "$[?@.access_token == 'x']";
+        let query = jsonpath(text);
+        let list = serde_json::json!([{"access_token": "x"}]);
+        assert!(jsonpath_matches(query.as_ref(), text, &list));
+        assert!(!jsonpath_matches(
+            query.as_ref(),
+            text,
+            &serde_json::json!([{}])
+        ));
+        assert!(!jsonpath_matches(None, text, &list));
+        // A root filter on an object tests the object itself.
+        let object = serde_json::json!({"access_token": "x"});
+        assert!(jsonpath_matches(query.as_ref(), text, &object));
+        let count = "$[?count(@.pets[*]) > 0]";
+        let pets = serde_json::json!({"pets": [{"id": 1}]});
+        assert!(jsonpath_matches(jsonpath(count).as_ref(), count, &pets));
+        let none = serde_json::json!({"pets": []});
+        assert!(!jsonpath_matches(jsonpath(count).as_ref(), count, &none));
+    }
+}
