@@ -111,3 +111,71 @@ fn an_absent_optional_input_is_left_out_of_the_payload() {
     );
     assert!(code.contains("pub note: ::std::option::Option<::std::string::String>"));
 }
+
+/// Two source descriptions (the same file under two names) with `steps` written by the caller.
+fn two_sources(steps: &str) -> String {
+    format!(
+        r#"arazzo: 1.0.1
+info: {{title: Sources, version: "1"}}
+sourceDescriptions:
+  - {{name: things, url: things.openapi.yml, type: openapi}}
+  - {{name: mirror, url: things.openapi.yml, type: openapi}}
+workflows:
+  - workflowId: tag
+    steps:
+{steps}
+"#
+    )
+}
+
+fn messages(name: &str, arazzo: &str) -> Vec<String> {
+    let dir = project(name, arazzo);
+    expand("flow.arazzo.yml", &Options::new(&dir))
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn several_sources_need_qualified_operation_ids_and_operation_paths_resolve() {
+    let ambiguous = messages(
+        "ambiguous",
+        &two_sources(
+            "      - stepId: t\n        operationId: tagThing\n        parameters: [{name: id, in: path, value: x}]",
+        ),
+    );
+    assert_eq!(ambiguous.len(), 1, "{ambiguous:?}");
+    assert!(
+        ambiguous[0].contains("`tagThing` is ambiguous"),
+        "{ambiguous:?}"
+    );
+    assert!(
+        ambiguous[0].contains("$sourceDescriptions.things.tagThing"),
+        "{ambiguous:?}"
+    );
+
+    let qualified = two_sources(
+        "      - stepId: t\n        operationId: $sourceDescriptions.mirror.tagThing\n        parameters: [{name: id, in: path, value: x}]\n      - stepId: p\n        operationPath: '{$sourceDescriptions.things.url}#/paths/~1things~1{id}/post'\n        parameters: [{name: id, in: path, value: y}]",
+    );
+    assert_eq!(messages("qualified", &qualified), Vec::<String>::new());
+    let code = expand_to_string(
+        "flow.arazzo.yml",
+        &Options::new(project("qualified", &qualified)),
+    )
+    .expect("expands");
+    assert!(code.contains("source: \"mirror\""), "{code}");
+    assert!(code.contains("source: \"things\""), "{code}");
+
+    let wrong_path = messages(
+        "wrong-path",
+        &two_sources(
+            "      - stepId: p\n        operationPath: '{$sourceDescriptions.things.url}#/paths/~1things~1{id}/get'",
+        ),
+    );
+    assert_eq!(wrong_path.len(), 1, "{wrong_path:?}");
+    assert!(
+        wrong_path[0].contains("does not reach an operation"),
+        "{wrong_path:?}"
+    );
+}
