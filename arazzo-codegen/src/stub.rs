@@ -63,6 +63,7 @@ pub fn workflows(root: &Node) -> Vec<WorkflowStub> {
             input_fields: fields(
                 workflow
                     .get("inputs")
+                    .map(|i| follow_refs(root, i))
                     .and_then(|i| i.get("properties"))
                     .and_then(Node::as_map)
                     .unwrap_or_default()
@@ -92,6 +93,24 @@ pub fn workflows(root: &Node) -> Vec<WorkflowStub> {
         }
     }
     out
+}
+
+/// The schema a local `$ref` (`#/components/inputs/x`) leads to, through at most a few hops (a
+/// cycle is the model's to report); `node` itself when it is no reference or leads nowhere, so
+/// the stub then has no fields rather than none at all.
+fn follow_refs<'a>(root: &'a Node, mut node: &'a Node) -> &'a Node {
+    for _ in 0..8 {
+        let Some(target) = node
+            .get("$ref")
+            .and_then(Node::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| root.pointer(pointer))
+        else {
+            break;
+        };
+        node = target;
+    }
+    node
 }
 
 /// Field names as the generator makes them: snake_case, unique, and only those that are valid
@@ -211,7 +230,21 @@ workflows:
     status: $steps.x.outputs.y
 - workflowId: register_and_activate_sim
 - workflowId: 42
-- workflowId: other
+- workflowId: by-ref
+  inputs:
+    $ref: '#/components/inputs/shared'
+- workflowId: loop
+  inputs:
+    $ref: '#/components/inputs/loop'
+components:
+  inputs:
+    shared:
+      $ref: '#/components/inputs/real'
+    real:
+      properties:
+        groupId: {type: string}
+    loop:
+      $ref: '#/components/inputs/loop'
 ";
 
     #[test]
@@ -219,7 +252,7 @@ workflows:
         let root = load::parse(DOC, "t.yml").unwrap();
         let stubs = workflows(&root);
         let names: Vec<&str> = stubs.iter().map(|s| s.fn_name.as_str()).collect();
-        assert_eq!(names, ["register_and_activate_sim", "other"]);
+        assert_eq!(names, ["register_and_activate_sim", "by_ref", "r#loop"]);
         let first = &stubs[0];
         assert_eq!(first.inputs_name, "RegisterAndActivateSimInputs");
         assert_eq!(first.outputs_name, "RegisterAndActivateSimOutputs");
@@ -228,11 +261,19 @@ workflows:
     }
 
     #[test]
+    fn inputs_follow_local_refs() {
+        let root = load::parse(DOC, "t.yml").unwrap();
+        let stubs = workflows(&root);
+        assert_eq!(stubs[1].input_fields, ["group_id"]);
+        assert!(stubs[2].input_fields.is_empty());
+    }
+
+    #[test]
     fn renders_parseable_items() {
         let root = load::parse(DOC, "t.yml").unwrap();
         let tokens = stubs(&root, &quote!(::arazzo_runtime));
         let file: syn::File = syn::parse2(tokens).unwrap();
-        assert_eq!(file.items.len(), 6);
+        assert_eq!(file.items.len(), 9);
     }
 
     #[test]
