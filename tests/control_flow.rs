@@ -68,19 +68,19 @@ async fn read(State(jobs): State<Shared>, Path(id): Path<String>, headers: Heade
         Some("quick") if polls > QUICK_PENDING_POLLS => ("Done", "quick", json!(42)),
         Some("quick") => ("Pending", "quick", Value::Null),
         Some("failing") => ("Failed", "failing", Value::Null),
-        Some("busy") if polls == 1 => {
+        Some(busy @ ("busy" | "very-busy")) if polls == 1 => {
             let mut response = (
                 StatusCode::SERVICE_UNAVAILABLE,
                 axum::Json(json!({"message": "busy"})),
             )
                 .into_response();
-            let retry_after = if id.ends_with("-long") { "30" } else { "1" };
+            let retry_after = if busy == "very-busy" { "30" } else { "1" };
             response
                 .headers_mut()
                 .insert("retry-after", retry_after.parse().expect("header"));
             return response;
         }
-        Some("busy") => ("Done", "busy", json!(7)),
+        Some(busy @ ("busy" | "very-busy")) => ("Done", busy, json!(7)),
         Some(_) => ("Pending", "never", Value::Null),
         None if id.starts_with("urgent") => ("Pending", "urgent", Value::Null),
         None if id.starts_with("done") => ("Done", "routine", Value::Null),
@@ -264,10 +264,11 @@ async fn retry_after_from_the_server_is_honoured_and_capped() {
         .max_retry_wait(Duration::from_millis(20))
         .build()
         .expect("client");
+    // The server asks for 30 s; a bound this far below it holds on any loaded machine.
     let started = Instant::now();
-    run_job(&capped, job("busy")).await.expect("done");
+    run_job(&capped, job("very-busy")).await.expect("done");
     assert!(
-        started.elapsed() < Duration::from_millis(900),
+        started.elapsed() < Duration::from_secs(10),
         "the cap did not apply: {:?}",
         started.elapsed()
     );

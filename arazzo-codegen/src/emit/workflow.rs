@@ -180,6 +180,15 @@ impl Machine<'_> {
         }
     }
 
+    /// A `goto` to a workflow: run it with this workflow's inputs, then end this one.
+    fn goto_workflow(&self, call: &WorkflowCall, step_id: &str) -> TokenStream {
+        let call = self.call_with_inputs(call, Some(step_id));
+        quote! {
+            #call;
+            break 'steps;
+        }
+    }
+
     fn step(&self, index: usize, step: &StepPlan) -> TokenStream {
         let rt = self.rt;
         let step_id = &step.id;
@@ -293,13 +302,7 @@ impl Machine<'_> {
             let then = match &a.kind {
                 ActionPlanKind::End => quote!(break 'steps;),
                 ActionPlanKind::GotoStep(target) => self.goto(*target),
-                ActionPlanKind::GotoWorkflow(call) => {
-                    let call = self.call_with_inputs(call, Some(step_id));
-                    quote! {
-                        #call;
-                        break 'steps;
-                    }
-                }
+                ActionPlanKind::GotoWorkflow(call) => self.goto_workflow(call, step_id),
                 // Success actions are never retries (the model refuses them).
                 ActionPlanKind::Retry { .. } => quote!(),
             };
@@ -391,13 +394,7 @@ impl Machine<'_> {
                 Cause::Error => quote!(return ::std::result::Result::Err(error);),
             },
             ActionPlanKind::GotoStep(target) => self.goto(*target),
-            ActionPlanKind::GotoWorkflow(call) => {
-                let call = self.call_with_inputs(call, Some(step_id));
-                quote! {
-                    #call;
-                    break 'steps;
-                }
-            }
+            ActionPlanKind::GotoWorkflow(call) => self.goto_workflow(call, step_id),
             ActionPlanKind::Retry {
                 after,
                 limit,
