@@ -64,6 +64,10 @@ pub enum Expr {
         /// The source description's name.
         name: String,
     },
+    /// `$self` (Arazzo 1.1): the document's own URI.
+    SelfUri,
+    /// `$message.…` (Arazzo 1.1, AsyncAPI): recognised so that it can be reported as such.
+    Message,
     /// `$components.KIND.NAME`
     Components {
         /// `parameters`, `successActions`, …
@@ -87,6 +91,8 @@ impl fmt::Display for Expr {
             Expr::Workflows { workflow, .. } => write!(f, "$workflows.{workflow}"),
             Expr::SourceDescriptions { name } => write!(f, "$sourceDescriptions.{name}"),
             Expr::Components { kind, name } => write!(f, "$components.{kind}.{name}"),
+            Expr::SelfUri => f.write_str("$self"),
+            Expr::Message => f.write_str("$message"),
         }
     }
 }
@@ -112,7 +118,9 @@ impl ExprError {
     }
 }
 
-const ROOTS: [&str; 11] = [
+const ROOTS: [&str; 13] = [
+    "$self",
+    "$message",
     "$url",
     "$method",
     "$statusCode",
@@ -156,13 +164,15 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
         None => Ok(expr),
     };
     match root {
-        "$url" | "$method" | "$statusCode" if rest.is_some() => Err(ExprError::new(
+        "$url" | "$method" | "$statusCode" | "$self" if rest.is_some() => Err(ExprError::new(
             root.len(),
             format!("`{root}` takes nothing after it"),
         )),
         "$url" => no_pointer(Expr::Url),
         "$method" => no_pointer(Expr::Method),
         "$statusCode" => no_pointer(Expr::StatusCode),
+        "$self" => no_pointer(Expr::SelfUri),
+        "$message" => Ok(Expr::Message),
         "$request" | "$response" => {
             let source = parse_source(
                 need_rest("body, header.NAME, query.NAME or path.NAME")?,

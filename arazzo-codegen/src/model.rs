@@ -5,11 +5,13 @@
 
 mod fields;
 mod read;
+mod selector;
 
 use crate::diag::Pos;
 use crate::load::Node;
 
 pub use read::read;
+pub use selector::{is_selector, read_selector};
 
 /// A value with the position it was read from.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +27,8 @@ pub struct Spanned<T> {
 pub struct Document {
     /// `arazzo` version.
     pub arazzo: Spanned<String>,
+    /// `$self` (Arazzo 1.1): the document's own URI.
+    pub self_uri: Option<Spanned<String>>,
     /// `info`.
     pub info: Info,
     /// `sourceDescriptions`.
@@ -68,6 +72,9 @@ pub struct Workflow {
     pub description: Option<String>,
     /// `inputs`: a JSON Schema, with `#/components/inputs/…` references inlined.
     pub inputs: Option<Node>,
+    /// `inputs` is written but could not be read (a `$ref` to nothing; already reported), so
+    /// which inputs exist is unknown.
+    pub inputs_unknown: bool,
     /// `dependsOn`: workflows that run first.
     pub depends_on: Vec<Spanned<String>>,
     /// `parameters` applied to every step.
@@ -78,8 +85,8 @@ pub struct Workflow {
     pub failure_actions: Vec<Action>,
     /// `steps`.
     pub steps: Vec<Step>,
-    /// `outputs`: name → runtime expression.
-    pub outputs: Vec<(Spanned<String>, Spanned<String>)>,
+    /// `outputs`: name → runtime expression or selector.
+    pub outputs: Vec<(Spanned<String>, OutputValue)>,
 }
 
 /// What a step calls.
@@ -100,6 +107,10 @@ pub struct Step {
     pub id: Spanned<String>,
     /// `description`.
     pub description: Option<String>,
+    /// `timeout` (Arazzo 1.1): milliseconds the step may take.
+    pub timeout: Option<Spanned<u32>>,
+    /// `dependsOn` (Arazzo 1.1): steps that must have completed before this one runs.
+    pub depends_on: Vec<Spanned<String>>,
     /// What it calls (`None` when the step names none or several; already reported).
     pub target: Option<Target>,
     /// `parameters`.
@@ -112,8 +123,8 @@ pub struct Step {
     pub on_success: Vec<Action>,
     /// `onFailure`.
     pub on_failure: Vec<Action>,
-    /// `outputs`: name → runtime expression.
-    pub outputs: Vec<(Spanned<String>, Spanned<String>)>,
+    /// `outputs`: name → runtime expression or selector.
+    pub outputs: Vec<(Spanned<String>, OutputValue)>,
 }
 
 /// A step parameter (a `$components.parameters` reference is already replaced by its target,
@@ -214,4 +225,37 @@ pub struct Action {
     pub criteria: Vec<Criterion>,
     /// Where the action (or the reference to it) is written.
     pub pos: Pos,
+}
+
+/// An output's value.
+#[derive(Debug, Clone)]
+pub enum OutputValue {
+    /// A runtime expression.
+    Expr(Spanned<String>),
+    /// An Arazzo 1.1 Selector Object.
+    Selector(Box<Selector>),
+}
+
+/// An Arazzo 1.1 Selector Object: `selector` applied to the value of `context`.
+#[derive(Debug, Clone)]
+pub struct Selector {
+    /// `context`: a runtime expression giving structured data.
+    pub context: Spanned<String>,
+    /// `selector`: a JSONPath query, JSON pointer or XPath expression.
+    pub selector: Spanned<String>,
+    /// `type`.
+    pub kind: Spanned<SelectorKind>,
+    /// Where the object is.
+    pub pos: Pos,
+}
+
+/// The languages a selector is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectorKind {
+    /// RFC 9535 JSONPath.
+    JsonPath,
+    /// RFC 6901 JSON pointer.
+    JsonPointer,
+    /// XPath (not supported: reported).
+    XPath,
 }

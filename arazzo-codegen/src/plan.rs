@@ -8,6 +8,7 @@
 
 mod actions;
 mod calls;
+mod checks;
 mod flow;
 mod step;
 mod values;
@@ -15,7 +16,7 @@ mod values;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::expr;
 use crate::load::{Kind, Node};
-use crate::model::{Document, Spanned, Workflow};
+use crate::model::{Document, OutputValue, Spanned, Workflow};
 use crate::names;
 use crate::openapi::{OpenApi, SchemeKind};
 use crate::types::{Field, RustType, StructDef, TypeRegistry};
@@ -100,6 +101,11 @@ pub struct StepPlan {
     pub on_failure: Vec<ActionPlan>,
     /// The index of the next step, `None` for the last.
     pub next: Option<usize>,
+    /// Whether criteria, actions or outputs read what was sent (`$url`, `$request.…`), so the
+    /// request must be kept after sending.
+    pub keeps_request: bool,
+    /// `timeout` (Arazzo 1.1), in milliseconds.
+    pub timeout_ms: Option<u32>,
 }
 
 /// What a step calls.
@@ -181,6 +187,9 @@ pub enum OutputSource {
     Body(String),
     /// `$outputs.NAME` of the workflow a step calls: the outputs struct's field.
     Nested(String),
+    /// A value computed from what the step sent and received: `$url`, `$method`,
+    /// `$request.…`, or a selector.
+    Computed(ValuePlan),
 }
 
 /// A value computed at run time (a parameter, a payload, a workflow output).
@@ -240,6 +249,20 @@ pub enum ValuePlan {
     ResponseHeader(String),
     /// `$response.body#POINTER`.
     ResponseBody(String),
+    /// `$url` of the request the step sent (without credentials).
+    Url,
+    /// `$method` of the request the step sent.
+    Method,
+    /// `$request.header.NAME`, `$request.query.NAME`, `$request.path.NAME`, `$request.body#P`:
+    /// what the step sent, as the workflow wrote it.
+    Request(crate::expr::Source),
+    /// An Arazzo 1.1 selector applied to a value.
+    Select {
+        /// The value selected from.
+        context: Box<ValuePlan>,
+        /// What is selected.
+        selection: Selection,
+    },
     /// `$sourceDescriptions.NAME.url`: the server the client uses for that source.
     SourceUrl {
         /// The source name.
@@ -247,6 +270,15 @@ pub enum ValuePlan {
         /// Its first server in the description.
         default_server: String,
     },
+}
+
+/// What a selector picks out of its context.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// The first node an RFC 9535 JSONPath query selects (`null` for none).
+    JsonPath(String),
+    /// The value at an RFC 6901 JSON pointer (`null` for none).
+    Pointer(String),
 }
 
 /// A literal value.
@@ -382,11 +414,19 @@ struct Planner<'a> {
     signatures: Vec<Signature>,
     /// Every `workflowId` of the document.
     workflow_ids: Vec<String>,
+    /// Set when an expression of the step being planned reads what it sent.
+    reads_request: bool,
+    /// The document is Arazzo 1.1.x (selectors, `$self`, `querystring`).
+    arazzo_1_1: bool,
+    /// The document's `$self`.
+    self_uri: Option<String>,
 }
 
 /// What the inputs of the workflow being planned are.
 struct InputScope {
     fields: Vec<Field>,
+    /// The inputs schema could not be read (reported): no `$inputs.NAME` is reported missing.
+    unknown: bool,
 }
 
 /// Plans every workflow of `doc`.
@@ -399,6 +439,9 @@ pub fn plan(doc: &Document, file: &str, sources: &[LoadedSource], diags: &mut Di
         types: TypeRegistry::default(),
         signatures: Vec::new(),
         workflow_ids: Vec::new(),
+        reads_request: false,
+        arazzo_1_1: doc.arazzo.value.starts_with("1.1."),
+        self_uri: doc.self_uri.as_ref().map(|u| u.value.clone()),
     };
     let mut seen: Vec<&Spanned<String>> = Vec::new();
     let mut unique = Vec::new();
@@ -466,6 +509,7 @@ impl<'a> Planner<'a> {
             .unwrap_or_default();
         let inputs = InputScope {
             fields: input_fields.clone(),
+            unknown: workflow.inputs_unknown,
         };
 
         let depends_on = self.dependencies(workflow, &inputs);
@@ -484,6 +528,7 @@ impl<'a> Planner<'a> {
                 flow: &flow,
                 reader: Some(index),
                 nested: None,
+                operation: None,
                 deps: &depends_on,
             };
             if let Some(plan) = self.step(workflow, index, step, &ctx, &mut retry_slots) {
@@ -503,11 +548,25 @@ impl<'a> Planner<'a> {
             flow: &flow,
             reader: None,
             nested: None,
+            operation: None,
             deps: &depends_on,
         };
         let mut output_values = Vec::new();
-        for (name, expression) in &workflow.outputs {
-            let Some(value) = self.value_expr(expression, &ctx) else {
+        for (name, output) in &workflow.outputs {
+            let (value, described) = match output {
+                OutputValue::Expr(expression) => (
+                    self.value_expr(expression, &ctx),
+                    format!("`{}`", expression.value),
+                ),
+                OutputValue::Selector(selector) => (
+                    self.selector(selector, &ctx),
+                    format!(
+                        "`{}` of `{}`",
+                        selector.selector.value, selector.context.value
+                    ),
+                ),
+            };
+            let Some(value) = value else {
                 continue;
             };
             let ty = match &value {
@@ -533,7 +592,7 @@ impl<'a> Planner<'a> {
                 ident: names::field_name(&name.value),
                 wire: name.value.clone(),
                 ty,
-                doc: Some(format!("`{}`: `{}`", name.value, expression.value)),
+                doc: Some(format!("`{}`: {described}", name.value)),
             });
             output_values.push(value);
         }

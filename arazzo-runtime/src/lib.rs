@@ -28,12 +28,14 @@ mod response;
 mod run;
 mod secret;
 mod security;
+mod sent;
 mod value;
 
 pub use arazzo_macros::arazzo_workflow;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_MAX_RETRY_WAIT, DEFAULT_MAX_STEP_EXECUTIONS, DEFAULT_TIMEOUT, StepEvent,
+    DEFAULT_MAX_RETRY_WAIT, DEFAULT_MAX_STEP_EXECUTIONS, DEFAULT_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
+    StepEvent,
 };
 pub use error::{Error, StepContext};
 pub use secret::Secret;
@@ -51,8 +53,8 @@ pub mod __private {
     pub use crate::request::StepRequest;
     pub use crate::response::StepResponse;
     pub use crate::run::{
-        Run, available, correlated, inputs_from, jsonpath, jsonpath_matches, pointer, replace,
-        source_url,
+        Run, available, correlated, inputs_from, jsonpath, jsonpath_matches, pointer,
+        query_component, replace, select, source_url,
     };
     pub use crate::value::{TemplatePart, template, to_json, to_text};
     pub use serde;

@@ -12,6 +12,7 @@ use crate::error::{Error, StepContext};
 use crate::operation::Operation;
 use crate::response::StepResponse;
 use crate::security::{self, Applied};
+use crate::sent::SentRequest;
 use crate::value::to_text;
 
 /// One step's request, filled in by generated code and sent once.
@@ -21,9 +22,14 @@ pub struct StepRequest<'c> {
     context: StepContext,
     path: String,
     query: Vec<(String, String)>,
+    /// A `querystring` parameter given as text: the query as written.
+    raw_query: Option<String>,
     headers: HeaderMap,
     cookies: Vec<(String, String)>,
     body: Option<(String, Vec<u8>)>,
+    /// Kept only when the step reads `$url`, `$method` or `$request.…` after sending.
+    sent: Option<Box<SentRequest>>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl<'c> StepRequest<'c> {
@@ -40,10 +46,19 @@ impl<'c> StepRequest<'c> {
             context: operation.context(workflow, step),
             path: operation.path.to_owned(),
             query: Vec::new(),
+            raw_query: None,
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
+            sent: None,
+            timeout: None,
         }
+    }
+
+    /// Keeps what is sent, for a step whose criteria, actions or outputs read `$url`,
+    /// `$method` or `$request.…`. Call before setting any parameter.
+    pub fn keep_sent(&mut self) {
+        self.sent = Some(Box::default());
     }
 
     fn invalid(&self, message: String) -> Error {
@@ -60,6 +75,9 @@ impl<'c> StepRequest<'c> {
         let segment = encode::path_segment(&text)
             .map_err(|e| self.invalid(format!("path parameter `{name}`: {e}")))?;
         self.path = self.path.replace(&format!("{{{name}}}"), &segment);
+        if let Some(sent) = &mut self.sent {
+            sent.path.push((name.to_owned(), text));
+        }
         Ok(())
     }
 
@@ -78,6 +96,28 @@ impl<'c> StepRequest<'c> {
                 }
             }
         }
+    }
+
+    /// Sets the whole query (an Arazzo 1.1 `querystring` parameter): an object is form-encoded
+    /// member by member; text is used as written (the generated code has already encoded the
+    /// values embedded in it).
+    pub fn query_string(&mut self, value: &Value) {
+        match value {
+            Value::Object(members) => {
+                for (name, value) in members {
+                    self.query_param(name, value);
+                }
+            }
+            other => {
+                self.raw_query = to_text(other).filter(|q| !q.is_empty());
+            }
+        }
+    }
+
+    /// Aborts the exchange when it takes longer than `timeout` (a step's Arazzo 1.1 `timeout`);
+    /// the step then fails as on any transport error.
+    pub fn timeout(&mut self, timeout: std::time::Duration) {
+        self.timeout = Some(timeout);
     }
 
     /// Sets a header. A value with a line break or NUL is refused: no header injection.
@@ -105,17 +145,22 @@ impl<'c> StepRequest<'c> {
 
     /// Sets a JSON body.
     pub fn json_body(&mut self, content_type: &str, body: &Value) {
+        self.keep_body(body);
         self.body = Some((content_type.to_owned(), body.to_string().into_bytes()));
     }
 
     /// Sets a text body (a string payload sent as written, e.g. `text/plain`).
     pub fn text_body(&mut self, content_type: &str, body: String) {
+        if let Some(sent) = &mut self.sent {
+            sent.body = Value::String(body.clone());
+        }
         self.body = Some((content_type.to_owned(), body.into_bytes()));
     }
 
     /// Sets an `application/x-www-form-urlencoded` body: from an object (members in order, values
     /// as text) or, when the payload is a string, sent as written.
     pub fn form_body(&mut self, content_type: &str, body: &Value) {
+        self.keep_body(body);
         let encoded = match body {
             Value::Object(members) => {
                 let mut form = form_urlencoded::Serializer::new(String::new());
@@ -138,6 +183,12 @@ impl<'c> StepRequest<'c> {
         self.body = Some((content_type.to_owned(), encoded.into_bytes()));
     }
 
+    fn keep_body(&mut self, body: &Value) {
+        if let Some(sent) = &mut self.sent {
+            sent.body = body.clone();
+        }
+    }
+
     /// Sends the request, reads the response (up to the client's size limit) and reports the
     /// exchange to the client's step observer.
     pub async fn send(self) -> Result<StepResponse, Error> {
@@ -154,10 +205,10 @@ impl<'c> StepRequest<'c> {
     async fn send_in(self, span: tracing::Span) -> Result<StepResponse, Error> {
         let context = self.context;
         let client = self.client;
-        let request = self.build()?;
+        let (request, sent) = self.build()?;
         let path = request.url().path().to_owned();
         let started = Instant::now();
-        let outcome = read(client, request, context).await;
+        let outcome = read(client, request, context, sent).await;
         let status = outcome.as_ref().ok().map(StepResponse::status);
         if let Some(status) = status {
             span.record("status", status);
@@ -175,7 +226,7 @@ impl<'c> StepRequest<'c> {
         outcome
     }
 
-    fn build(mut self) -> Result<reqwest::Request, Error> {
+    fn build(mut self) -> Result<(reqwest::Request, Option<Box<SentRequest>>), Error> {
         let mut applied = Applied::default();
         if let Some(schemes) = self.chosen_security() {
             for scheme in schemes {
@@ -191,14 +242,20 @@ impl<'c> StepRequest<'c> {
             .server(self.operation.source, self.operation.default_server);
         let mut url = reqwest::Url::parse(&format!("{}{}", base.trim_end_matches('/'), self.path))
             .map_err(|e| self.invalid(format!("cannot form a URL from `{base}`: {e}")))?;
-        if !self.query.is_empty() || !applied.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &self.query {
-                pairs.append_pair(name, value);
-            }
-            for (name, value) in &applied.query {
-                pairs.append_pair(name, value);
-            }
+        if let Some(raw) = &self.raw_query {
+            url.set_query(Some(raw));
+        }
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        let mut sent = self.sent.take();
+        if let Some(sent) = &mut sent {
+            sent.url = url.to_string();
+            sent.query = std::mem::take(&mut self.query);
+            sent.headers = self.headers.clone();
+        }
+        if !applied.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&applied.query);
         }
 
         let method =
@@ -206,6 +263,7 @@ impl<'c> StepRequest<'c> {
                 self.invalid(format!("`{}` is not an HTTP method", self.operation.method))
             })?;
         let mut request = reqwest::Request::new(method, url);
+        *request.timeout_mut() = self.timeout;
         let headers = request.headers_mut();
         headers.extend(std::mem::take(&mut self.headers));
         for (name, value) in applied.headers {
@@ -235,7 +293,7 @@ impl<'c> StepRequest<'c> {
             headers.insert(CONTENT_TYPE, value);
             *request.body_mut() = Some(body.into());
         }
-        Ok(request)
+        Ok((request, sent))
     }
 
     /// The first alternative of the operation's security whose credentials the client has all of;
@@ -253,6 +311,7 @@ async fn read(
     client: &Client,
     request: reqwest::Request,
     context: StepContext,
+    sent: Option<Box<SentRequest>>,
 ) -> Result<StepResponse, Error> {
     let transport = |source: reqwest::Error| Error::Transport {
         context: Box::new(context),
@@ -290,5 +349,6 @@ async fn read(
         std::mem::take(response.headers_mut()),
         body,
         client.clone(),
+        sent,
     ))
 }

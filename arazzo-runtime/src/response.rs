@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, StepContext};
+use crate::sent::SentRequest;
 
 /// How much of a response body an error quotes.
 const EXCERPT_CHARS: usize = 300;
@@ -18,9 +19,12 @@ pub struct StepResponse {
     status: u16,
     headers: HeaderMap,
     body: Vec<u8>,
-    json: OnceLock<Option<Value>>,
+    /// The body as JSON, or why it is not.
+    json: OnceLock<Result<Value, String>>,
     /// To mask its credentials in error excerpts (only read when an error is made).
     client: Client,
+    /// What was sent, when the step reads it (`StepRequest::keep_sent`).
+    sent: Option<Box<SentRequest>>,
 }
 
 impl StepResponse {
@@ -30,6 +34,7 @@ impl StepResponse {
         headers: HeaderMap,
         body: Vec<u8>,
         client: Client,
+        sent: Option<Box<SentRequest>>,
     ) -> Self {
         Self {
             context,
@@ -38,7 +43,62 @@ impl StepResponse {
             body,
             json: OnceLock::new(),
             client,
+            sent,
         }
+    }
+
+    /// `$url`: the URL requested, without credentials; `null` unless the request was kept.
+    pub fn url(&self) -> Value {
+        self.sent
+            .as_ref()
+            .map_or(Value::Null, |s| Value::String(s.url.clone()))
+    }
+
+    /// `$method`: the HTTP method, upper case.
+    pub fn method(&self) -> Value {
+        Value::String(self.context.method.to_owned())
+    }
+
+    /// `$request.header.NAME`, as the workflow set it (credentials are not readable).
+    pub fn request_header(&self, name: &str) -> Value {
+        self.sent.as_ref().map_or(Value::Null, |s| s.header(name))
+    }
+
+    /// `$request.query.NAME`, as the workflow set it (credentials are not readable).
+    pub fn request_query(&self, name: &str) -> Value {
+        self.sent.as_ref().map_or(Value::Null, |s| s.query(name))
+    }
+
+    /// `$request.path.NAME`, the value before it was encoded into the path.
+    pub fn request_path(&self, name: &str) -> Value {
+        self.sent.as_ref().map_or(Value::Null, |s| s.path(name))
+    }
+
+    /// `$request.body#POINTER`: a pointer into the payload as the step built it.
+    pub fn request_body_at(&self, pointer: &str) -> Value {
+        self.sent
+            .as_ref()
+            .map_or(Value::Null, |s| s.body_at(pointer))
+    }
+
+    /// A step output computed from the exchange (`$url`, `$method`, `$request.…`): `value`
+    /// comes from one of the readers above. `null` is [`Error::MissingOutput`].
+    pub fn value_output<T: DeserializeOwned>(
+        &self,
+        output: &'static str,
+        expression: &'static str,
+        value: Value,
+    ) -> Result<T, Error> {
+        if value.is_null() {
+            return Err(Error::MissingOutput {
+                context: Box::new(self.context),
+                status: self.status,
+                output,
+                expression,
+                body_excerpt: self.excerpt(),
+            });
+        }
+        T::deserialize(value).map_err(|e| self.decode_error(expression, e.to_string()))
     }
 
     /// `$statusCode`.
@@ -54,11 +114,34 @@ impl StepResponse {
             .map_or(Value::Null, |v| Value::String(v.to_owned()))
     }
 
-    /// The body parsed as JSON, once; `None` when it is not JSON.
+    /// The body parsed as JSON, once; `None` when it is not JSON, or says by its `Content-Type`
+    /// that it is something else.
     pub fn body_json(&self) -> Option<&Value> {
-        self.json
-            .get_or_init(|| serde_json::from_slice(&self.body).ok())
-            .as_ref()
+        self.parsed().as_ref().ok()
+    }
+
+    /// The body as JSON, or what is wrong with it: a `Content-Type` that is not JSON (a proxy's
+    /// HTML error page, say), an empty body, or text that does not parse (truncated, ...). A
+    /// body without `Content-Type` is tried as JSON.
+    fn parsed(&self) -> &Result<Value, String> {
+        self.json.get_or_init(|| {
+            let content_type = self
+                .headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            if let Some(content_type) = content_type
+                && !is_json_media_type(&content_type)
+            {
+                return Err(format!(
+                    "the response's Content-Type is `{content_type}`, not JSON"
+                ));
+            }
+            if self.body.iter().all(u8::is_ascii_whitespace) {
+                return Err("the response body is empty".to_owned());
+            }
+            serde_json::from_slice(&self.body)
+                .map_err(|e| format!("the response body is not JSON ({e})"))
+        })
     }
 
     /// `$response.body#POINTER` for a condition: `null` when the body is not JSON or the pointer
@@ -142,8 +225,9 @@ impl StepResponse {
         expression: &'static str,
         pointer: &str,
     ) -> Result<Option<T>, Error> {
-        let Some(body) = self.body_json() else {
-            return Err(self.decode_error(expression, "the response body is not JSON".to_owned()));
+        let body = match self.parsed() {
+            Ok(body) => body,
+            Err(why) => return Err(self.decode_error(expression, why.clone())),
         };
         match body.pointer(pointer) {
             None | Some(Value::Null) => Ok(None),
@@ -177,7 +261,8 @@ impl StepResponse {
             context: Box::new(self.context),
             status: self.status,
             expression,
-            message,
+            // serde quotes the value it could not decode, which may be a secret echoed back.
+            message: crate::run::mask(message, self.client.secret_values()),
             body_excerpt: self.excerpt(),
         }
     }
@@ -185,16 +270,26 @@ impl StepResponse {
     /// The start of the body as text, with every credential value masked.
     fn excerpt(&self) -> String {
         // Mask before truncating, so no part of a secret survives at the cut.
-        let mut text = String::from_utf8_lossy(&self.body).into_owned();
-        for secret in self.client.secret_values() {
-            if !secret.is_empty() {
-                text = text.replace(secret, "[redacted]");
-            }
-        }
+        let text = crate::run::mask(
+            String::from_utf8_lossy(&self.body).into_owned(),
+            self.client.secret_values(),
+        );
         let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
         if excerpt.len() < text.len() {
             excerpt.push('…');
         }
         excerpt
     }
+}
+
+/// `application/json`, `text/json` and any `…/…+json` (`application/problem+json`, vendor types),
+/// parameters such as `charset` ignored.
+fn is_json_media_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
 }

@@ -1,6 +1,9 @@
 //! The state of one workflow run that generated code keeps besides its step outputs: the step
-//! budget, the attempt count of each `retry` action, and how long to wait before a retry.
+//! budget, the attempt count of each `retry` action, and how long to wait before a retry; and
+//! what an outermost run shares with the workflows it calls: its deadline, its correlation id,
+//! and the secrets it sent.
 
+use std::cell::{Cell, RefCell};
 use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
@@ -8,6 +11,7 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::Error;
+use crate::secret::Secret;
 
 /// One run of one workflow.
 pub struct Run {
@@ -22,6 +26,11 @@ pub struct Run {
 impl Run {
     /// A run of `workflow`, which has `retry_actions` retry actions.
     pub fn new(client: &Client, workflow: &'static str, retry_actions: usize) -> Self {
+        let _ = SCOPE.try_with(|scope| {
+            if scope.depth.get() == 1 {
+                scope.outermost.set(Some(workflow));
+            }
+        });
         Self {
             workflow,
             executed: 0,
@@ -41,6 +50,8 @@ impl Run {
             });
         }
         self.executed += 1;
+        let workflow = self.workflow;
+        let _ = SCOPE.try_with(|scope| scope.running.set(Some((workflow, step))));
         Ok(())
     }
 
@@ -76,22 +87,74 @@ impl Run {
     }
 }
 
-tokio::task_local! {
-    /// The correlation id of the outermost workflow run in progress on this task.
-    static CORRELATION: reqwest::header::HeaderValue;
+/// What one outermost workflow run shares with the workflows it calls (`dependsOn`, `workflowId`
+/// steps, `goto` a workflow), which run as nested calls on the same task.
+struct Scope {
+    correlation: Option<reqwest::header::HeaderValue>,
+    /// Workflow runs in progress on this task: 1 while only the outermost one runs.
+    depth: Cell<u32>,
+    /// The outermost run's `workflowId`, once its body started.
+    outermost: Cell<Option<&'static str>>,
+    /// The last step entered, at any depth, as `(workflowId, stepId)`.
+    running: Cell<Option<(&'static str, &'static str)>>,
+    /// `Secret` values serialized into requests (`format: password` inputs), masked in error
+    /// excerpts like the client's credentials.
+    secrets: RefCell<Vec<Secret>>,
 }
 
-/// Runs a workflow's body with a correlation id in scope when the client sends one: a fresh id
-/// for an outermost run, the caller's for a called workflow.
-pub async fn correlated<F: std::future::Future>(client: &Client, run: F) -> F::Output {
-    if client.inner.correlation_header.is_none() || CORRELATION.try_with(|_| ()).is_ok() {
-        return run.await;
+tokio::task_local! {
+    static SCOPE: Scope;
+}
+
+/// Runs a workflow's body: an outermost run gets the client's whole-run deadline
+/// ([`ClientBuilder::workflow_timeout`](crate::ClientBuilder::workflow_timeout)) and, when the
+/// client sends one, a fresh correlation id; a called workflow runs within its caller's.
+pub async fn correlated<T, F>(client: &Client, run: F) -> Result<T, Error>
+where
+    F: std::future::Future<Output = Result<T, Error>>,
+{
+    if SCOPE.try_with(|_| ()).is_ok() {
+        return nested(run).await;
     }
-    let id = uuid::Uuid::new_v4().to_string();
-    match reqwest::header::HeaderValue::from_str(&id) {
-        Ok(value) => CORRELATION.scope(value, run).await,
-        Err(_) => run.await,
-    }
+    let correlation = client.inner.correlation_header.as_ref().and_then(|_| {
+        reqwest::header::HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok()
+    });
+    let scope = Scope {
+        correlation,
+        depth: Cell::new(0),
+        outermost: Cell::new(None),
+        running: Cell::new(None),
+        secrets: RefCell::new(Vec::new()),
+    };
+    let limit = client.inner.workflow_timeout;
+    SCOPE
+        .scope(scope, async move {
+            match tokio::time::timeout(limit, nested(run)).await {
+                Ok(outcome) => outcome,
+                Err(_) => Err(SCOPE.with(|scope| {
+                    let running = scope.running.get();
+                    Error::WorkflowTimedOut {
+                        workflow: scope
+                            .outermost
+                            .get()
+                            .or(running.map(|(workflow, _)| workflow))
+                            .unwrap_or_default(),
+                        running,
+                        timeout: limit,
+                    }
+                })),
+            }
+        })
+        .await
+}
+
+/// Runs one workflow's body one level deeper. Runs on a task are strictly nested (a workflow
+/// awaits the ones it calls), so a counter tells the outermost run's `Run` from the others.
+async fn nested<F: std::future::Future>(run: F) -> F::Output {
+    let _ = SCOPE.try_with(|scope| scope.depth.set(scope.depth.get() + 1));
+    let outcome = run.await;
+    let _ = SCOPE.try_with(|scope| scope.depth.set(scope.depth.get().saturating_sub(1)));
+    outcome
 }
 
 /// The correlation header to add to a request, when the client sends one and a run set it.
@@ -99,8 +162,34 @@ pub(crate) fn correlation(
     client: &Client,
 ) -> Option<(reqwest::header::HeaderName, reqwest::header::HeaderValue)> {
     let name = client.inner.correlation_header.clone()?;
-    let value = CORRELATION.try_with(Clone::clone).ok()?;
+    let value = SCOPE.try_with(|scope| scope.correlation.clone()).ok()??;
     Some((name, value))
+}
+
+/// Notes a secret a run is sending, so that no error of the run quotes it.
+pub(crate) fn remember_secret(secret: &Secret) {
+    let _ = SCOPE.try_with(|scope| {
+        let mut secrets = scope.secrets.borrow_mut();
+        if !secrets.iter().any(|known| known == secret) {
+            secrets.push(secret.clone());
+        }
+    });
+}
+
+/// Replaces every secret the current run sent, and every `extra` one, with `[redacted]`.
+pub(crate) fn mask<'s>(mut text: String, extra: impl Iterator<Item = &'s str>) -> String {
+    let mut replace = |secret: &str| {
+        if !secret.is_empty() && text.contains(secret) {
+            text = text.replace(secret, "[redacted]");
+        }
+    };
+    extra.for_each(&mut replace);
+    let _ = SCOPE.try_with(|scope| {
+        for secret in scope.secrets.borrow().iter() {
+            replace(secret.expose());
+        }
+    });
+    text
 }
 
 /// Parses a `Retry-After` value: delay seconds or an HTTP date.
@@ -144,13 +233,27 @@ pub fn inputs_from<T: DeserializeOwned>(
         workflow,
         step,
         callee,
-        message: e.to_string(),
+        // serde quotes the offending value, which may be a password input.
+        message: mask(e.to_string(), std::iter::empty()),
     })
 }
 
 /// The value at a JSON pointer inside `value`, `null` when there is none.
 pub fn pointer(value: &Value, pointer: &str) -> Value {
     value.pointer(pointer).cloned().unwrap_or(Value::Null)
+}
+
+/// A value embedded in a `querystring` template, form-encoded so that it stays one value.
+pub fn query_component(value: &Value) -> Value {
+    let text = crate::value::to_text(value).unwrap_or_default();
+    Value::String(form_urlencoded::byte_serialize(text.as_bytes()).collect())
+}
+
+/// A JSONPath selector (Arazzo 1.1): the first node `query` selects in `value`, `null` for none.
+pub fn select(query: Option<&serde_json_path::JsonPath>, value: &Value) -> Value {
+    query
+        .and_then(|q| q.query(value).first().cloned())
+        .unwrap_or(Value::Null)
 }
 
 /// A payload replacement: sets the value at `pointer`, creating the last member of an object

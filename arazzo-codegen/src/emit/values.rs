@@ -3,8 +3,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::expr::CmpOp;
-use crate::plan::{CheckPlan, CondPlan, CriterionPlan, LiteralJson, TemplatePiece, ValuePlan};
+use crate::expr::{CmpOp, Source};
+use crate::plan::{
+    CheckPlan, CondPlan, CriterionPlan, LiteralJson, Selection, TemplatePiece, ValuePlan,
+};
 use crate::types::RustType;
 
 use super::ident;
@@ -109,6 +111,28 @@ pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
         ValuePlan::Status => quote!(#json::Value::from(response.status())),
         ValuePlan::ResponseHeader(name) => quote!(response.header(#name)),
         ValuePlan::ResponseBody(pointer) => quote!(response.body_at(#pointer)),
+        ValuePlan::Url => quote!(response.url()),
+        ValuePlan::Method => quote!(response.method()),
+        ValuePlan::Request(source) => match source {
+            Source::Header(name) => quote!(response.request_header(#name)),
+            Source::Query(name) => quote!(response.request_query(#name)),
+            Source::Path(name) => quote!(response.request_path(#name)),
+            Source::Body(pointer) => {
+                let pointer = pointer.as_deref().unwrap_or_default();
+                quote!(response.request_body_at(#pointer))
+            }
+        },
+        ValuePlan::Select { context, selection } => {
+            let context = value_tokens(context, scope);
+            match selection {
+                Selection::Pointer(pointer) => quote!(#rt::__private::pointer(&#context, #pointer)),
+                Selection::JsonPath(query) => quote!({
+                    static QUERY: ::std::sync::LazyLock<::std::option::Option<#rt::__private::JsonPath>> =
+                        ::std::sync::LazyLock::new(|| #rt::__private::jsonpath(#query));
+                    #rt::__private::select(QUERY.as_ref(), &#context)
+                }),
+            }
+        }
         ValuePlan::SourceUrl {
             source,
             default_server,

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use crate::openapi::SchemeKind;
 use crate::plan::{
     ActionPlan, ActionPlanKind, BodyPlan, LiteralJson, OperationPlan, OutputSource, RetryFirst,
-    StepCall, StepPlan, ValuePlan, WorkflowCall, WorkflowPlan,
+    StepCall, StepPlan, TemplatePiece, ValuePlan, WorkflowCall, WorkflowPlan,
 };
 use crate::types::RustType;
 
@@ -199,16 +199,25 @@ impl Machine<'_> {
         let (attempt, on_failure) = match &step.call {
             StepCall::Operation { op, params, body } => {
                 let operation = emit_operation(op, rt);
-                let params = params.iter().map(|(location, name, value)| {
-                    let value = value_tokens(value, scope);
+                let params = params.iter().map(|(location, name, plan)| {
+                    let value = value_tokens(plan, scope);
                     match location.as_str() {
                         "path" => quote!(request.path_param(#name, &#value)?;),
                         "query" => quote!(request.query_param(#name, &#value);),
                         "cookie" => quote!(request.cookie_param(#name, &#value);),
+                        "querystring" => {
+                            let value = querystring_tokens(plan, scope);
+                            quote!(request.query_string(&#value);)
+                        }
                         _ => quote!(request.header_param(#name, &#value)?;),
                     }
                 });
                 let body = body.as_ref().map(|b| body_tokens(b, scope));
+                let keep = step.keeps_request.then(|| quote!(request.keep_sent();));
+                let timeout = step.timeout_ms.map(|ms| {
+                    let ms = u64::from(ms);
+                    quote!(request.timeout(::std::time::Duration::from_millis(#ms));)
+                });
                 let send = if on_error.is_empty() {
                     quote!(let response = request.send().await?;)
                 } else {
@@ -225,6 +234,8 @@ impl Machine<'_> {
                 let attempt = quote! {
                     static OPERATION: #rt::__private::Operation = #operation;
                     let mut request = #rt::__private::StepRequest::new(client, &OPERATION, #workflow, #step_id);
+                    #keep
+                    #timeout
                     #(#params)*
                     #body
                     #send
@@ -276,6 +287,15 @@ impl Machine<'_> {
                 OutputSource::Nested(field) => {
                     let field = ident(field);
                     quote!(::std::clone::Clone::clone(&called.#field))
+                }
+                OutputSource::Computed(value) => {
+                    let value = value_tokens(value, scope);
+                    if o.ty == RustType::Json {
+                        value
+                    } else {
+                        let ty = type_tokens(&o.ty, rt);
+                        quote!(response.value_output::<#ty>(#name, #expression, #value)?)
+                    }
                 }
             };
             quote!(#var = ::std::option::Option::Some(#read);)
@@ -476,6 +496,23 @@ impl Machine<'_> {
             other => value_tokens(other, self.scope(None)),
         }
     }
+}
+
+/// A `querystring` parameter's value: a template's embedded values are percent-encoded, so an
+/// input holding `&` or `=` stays one value instead of adding parameters.
+fn querystring_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
+    let rt = scope.rt;
+    let ValuePlan::Template(pieces) = value else {
+        return value_tokens(value, scope);
+    };
+    let parts = pieces.iter().map(|p| match p {
+        TemplatePiece::Text(t) => quote!(#rt::__private::TemplatePart::Literal(#t)),
+        TemplatePiece::Value(v) => {
+            let v = value_tokens(v, scope);
+            quote!(#rt::__private::TemplatePart::Value(#rt::__private::query_component(&#v)))
+        }
+    });
+    quote!(#rt::__private::serde_json::Value::String(#rt::__private::template(&[#(#parts),*])))
 }
 
 fn body_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {

@@ -3,7 +3,7 @@
 use crate::diag::{Diagnostic, Diagnostics, Pos, suggest};
 use crate::load::{Kind, Node};
 
-use super::Spanned;
+use super::{OutputValue, Spanned};
 
 /// Reads a mapping's fields, remembering which were read so the rest can be reported.
 pub(super) struct Fields<'n, 'd> {
@@ -125,7 +125,8 @@ impl<'n, 'd> Fields<'n, 'd> {
         }
     }
 
-    pub(super) fn string_map(&mut self, key: &str) -> Vec<(Spanned<String>, Spanned<String>)> {
+    /// `outputs`: each value a runtime expression or a Selector Object.
+    pub(super) fn output_map(&mut self, key: &str) -> Vec<(Spanned<String>, OutputValue)> {
         let Some(node) = self.node(key) else {
             return Vec::new();
         };
@@ -139,14 +140,16 @@ impl<'n, 'd> Fields<'n, 'd> {
         entries
             .iter()
             .filter_map(|(k, v)| {
-                let value = self.string_of(v, &k.name)?;
-                Some((
-                    Spanned {
-                        value: k.name.clone(),
-                        pos: k.pos,
-                    },
-                    value,
-                ))
+                let value = if super::is_selector(v) {
+                    OutputValue::Selector(Box::new(super::read_selector(v, self.file, self.diags)?))
+                } else {
+                    OutputValue::Expr(self.string_of(v, &k.name)?)
+                };
+                let name = Spanned {
+                    value: k.name.clone(),
+                    pos: k.pos,
+                };
+                Some((name, value))
             })
             .collect()
     }

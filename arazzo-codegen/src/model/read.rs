@@ -12,6 +12,7 @@ use super::{
 
 const DOCUMENT_FIELDS: &[&str] = &[
     "arazzo",
+    "$self",
     "info",
     "sourceDescriptions",
     "workflows",
@@ -44,7 +45,14 @@ const STEP_FIELDS: &[&str] = &[
     "onSuccess",
     "onFailure",
     "outputs",
+    "timeout",
+    "dependsOn",
+    "channelPath",
+    "correlationId",
+    "action",
 ];
+/// Arazzo 1.1 step fields that only AsyncAPI steps have.
+const ASYNCAPI_STEP_FIELDS: &[&str] = &["channelPath", "correlationId", "action"];
 const PARAMETER_FIELDS: &[&str] = &["name", "in", "value"];
 const BODY_FIELDS: &[&str] = &["contentType", "payload", "replacements"];
 const REPLACEMENT_FIELDS: &[&str] = &["target", "value"];
@@ -59,7 +67,7 @@ const ACTION_FIELDS: &[&str] = &[
     "retryLimit",
     "criteria",
 ];
-const LOCATIONS: &[&str] = &["path", "query", "header", "cookie"];
+const LOCATIONS: &[&str] = &["path", "query", "querystring", "header", "cookie"];
 
 /// The reusable objects of `components`, already read.
 #[derive(Default)]
@@ -86,6 +94,16 @@ impl<'n> Components<'n> {
 pub fn read(root: &Node, file: &str, diags: &mut Diagnostics) -> Option<Document> {
     let mut f = Fields::new(root, "the Arazzo document", DOCUMENT_FIELDS, diags, file)?;
     let arazzo = f.req_string("arazzo");
+    let self_uri = f.opt_string("$self");
+    if let Some(uri) = self_uri.as_ref().filter(|u| u.value.contains('#')) {
+        f.error(
+            uri.pos,
+            format!(
+                "`$self` must not contain a fragment (`#…`), found `{}`",
+                uri.value
+            ),
+        );
+    }
     let info = f.required("info").map(|n| read_info(n, file, f.diags));
     let sources = f
         .list("sourceDescriptions", true)
@@ -113,6 +131,7 @@ pub fn read(root: &Node, file: &str, diags: &mut Diagnostics) -> Option<Document
     }
     Some(Document {
         arazzo,
+        self_uri,
         info: info.unwrap_or_default(),
         sources,
         workflows,
@@ -187,6 +206,7 @@ fn read_workflow(
     let inputs = f
         .node("inputs")
         .and_then(|n| inline_refs(n, components, file, f.diags, 0));
+    let inputs_unknown = inputs.is_none() && f.node("inputs").is_some();
     let depends_on = f
         .list("dependsOn", false)
         .iter()
@@ -212,8 +232,12 @@ fn read_workflow(
         .iter()
         .filter_map(|n| read_step(n, file, f.diags, components))
         .collect::<Vec<_>>();
-    let outputs = f.string_map("outputs");
-    if steps.is_empty() && node.get("steps").and_then(Node::as_seq).is_some() {
+    let outputs = f.output_map("outputs");
+    if node
+        .get("steps")
+        .and_then(Node::as_seq)
+        .is_some_and(<[Node]>::is_empty)
+    {
         f.error(node.pos, "a workflow needs at least one step".to_owned());
     }
     Some(Workflow {
@@ -221,6 +245,7 @@ fn read_workflow(
         summary,
         description,
         inputs,
+        inputs_unknown,
         depends_on,
         parameters,
         success_actions,
@@ -239,6 +264,20 @@ fn read_step(
     let mut f = Fields::new(node, "a step", STEP_FIELDS, diags, file)?;
     let id = f.req_string("stepId");
     let description = f.opt_string("description").map(|s| s.value);
+    if let Some(field) = ASYNCAPI_STEP_FIELDS.iter().find(|k| f.node(k).is_some()) {
+        let pos = f.node(field).map_or(node.pos, |n| n.pos);
+        f.error(
+            pos,
+            format!("`{field}` belongs to AsyncAPI steps, which are not supported yet"),
+        );
+        return None;
+    }
+    let timeout = f.opt_count("timeout");
+    let depends_on = f
+        .list("dependsOn", false)
+        .iter()
+        .filter_map(|n| f.string_of(n, "dependsOn"))
+        .collect();
     let targets: Vec<&str> = ["operationId", "operationPath", "workflowId"]
         .into_iter()
         .filter(|k| f.node(k).is_some())
@@ -285,10 +324,12 @@ fn read_step(
         .iter()
         .filter_map(|n| read_action(n, file, f.diags, components, false))
         .collect();
-    let outputs = f.string_map("outputs");
+    let outputs = f.output_map("outputs");
     Some(Step {
         id: id?,
         description,
+        timeout,
+        depends_on,
         target,
         parameters,
         request_body,
@@ -526,12 +567,18 @@ fn read_action(
             "goto" => Some(ActionKind::Goto),
             "retry" if !success => Some(ActionKind::Retry),
             other => {
+                let hint = if other == "retry" {
+                    Some("only a failure action can retry; move it to `onFailure`".to_owned())
+                } else {
+                    crate::diag::closest(other, allowed.iter().copied())
+                        .map(|best| format!("did you mean `{best}`?"))
+                };
                 f.diags.push(
                     Diagnostic::new(
                         file,
                         Some(t.pos),
                         format!(
-                            "`type: {other}` is not a {what} type; expected {}",
+                            "`type: {other}` is not allowed in {what}; expected {}",
                             allowed
                                 .iter()
                                 .map(|a| format!("`{a}`"))
@@ -539,7 +586,7 @@ fn read_action(
                                 .join(", ")
                         ),
                     )
-                    .with_hint(suggest(other, allowed.iter().copied())),
+                    .with_hint(hint),
                 );
                 None
             }

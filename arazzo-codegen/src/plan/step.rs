@@ -7,7 +7,7 @@ use heck::ToUpperCamelCase;
 
 use crate::diag::suggest;
 use crate::expr::{self, Condition, Expr, Operand, Source};
-use crate::model::{Parameter, Spanned, Step, Target, Workflow};
+use crate::model::{OutputValue, Parameter, Selector, Spanned, Step, Target, Workflow};
 use crate::names;
 use crate::openapi::{OpParam, Operation};
 use crate::types::RustType;
@@ -78,12 +78,27 @@ impl<'a> Planner<'a> {
             _ => None,
         };
         let mut outputs = Vec::new();
-        for (name, expression) in &step.outputs {
+        for (name, output) in &step.outputs {
             let var = format!(
                 "{}__{}",
                 names::field_name(&step.id.value).trim_start_matches("r#"),
                 names::field_name(&name.value).trim_start_matches("r#")
             );
+            let expression = match output {
+                OutputValue::Expr(expression) => expression,
+                OutputValue::Selector(selector) => {
+                    if let Some(from) = self.selected_output(selector, bound) {
+                        outputs.push(StepOutput {
+                            name: name.value.clone(),
+                            var,
+                            ty: RustType::Json,
+                            expression: selector.context.value.clone(),
+                            from,
+                        });
+                    }
+                    continue;
+                }
+            };
             let parsed = match expr::parse_expr(&expression.value) {
                 Ok(parsed) => parsed,
                 Err(e) => {
@@ -126,11 +141,26 @@ impl<'a> Planner<'a> {
                     continue;
                 }
                 (Expr::StatusCode, _) => (OutputSource::Status, RustType::U16),
+                (
+                    sent @ (Expr::Url | Expr::Method | Expr::Request(_)),
+                    Some(Bound::Operation(_, op)),
+                ) => {
+                    let Some(value) = self.sent(&sent, expression.pos, Some(op)) else {
+                        continue;
+                    };
+                    let ty = match value {
+                        ValuePlan::Request(Source::Body(_)) => RustType::Json,
+                        _ => RustType::String,
+                    };
+                    (OutputSource::Computed(value), ty)
+                }
                 (Expr::Response(Source::Header(header)), _) => {
                     (OutputSource::Header(header), RustType::String)
                 }
-                (Expr::Response(Source::Body(pointer)), Some(Bound::Operation(source, _))) => {
+                (Expr::Response(Source::Body(pointer)), Some(Bound::Operation(source, op))) => {
                     let pointer = pointer.unwrap_or_default();
+                    let status = required_status(step);
+                    self.check_output_pointer(&source.api, op, status, &pointer, expression);
                     let ty = match schema {
                         Some(schema) => {
                             self.types.output_type(&source.api, schema, &pointer, &hint)
@@ -143,7 +173,7 @@ impl<'a> Planner<'a> {
                     self.error(
                         expression.pos,
                         format!(
-                            "step output `{}` reads `{other}`; step outputs read `$statusCode`, `$response.header.NAME` or `$response.body`",
+                            "step output `{}` reads `{other}`; step outputs read `$statusCode`, `$response.…`, `$url`, `$method` or `$request.…`",
                             name.value
                         ),
                         None,
@@ -160,6 +190,98 @@ impl<'a> Planner<'a> {
             });
         }
         outputs
+    }
+
+    /// Arazzo 1.1 step `dependsOn`: each listed step must have completed before this one runs.
+    /// Steps run in order, so this holds unless a `goto` can skip the step; that case would need
+    /// a run-time check and is refused.
+    fn step_dependencies(&mut self, step: &Step, index: usize, ctx: &Ctx) {
+        for dep in &step.depends_on {
+            let Some(found) = ctx.steps.ids.iter().position(|id| *id == dep.value) else {
+                if dep.value.starts_with("$workflows.") {
+                    self.error(
+                        dep.pos,
+                        "`dependsOn` on a step of another workflow is not supported yet".to_owned(),
+                        None,
+                    );
+                } else {
+                    let hint = suggest(&dep.value, ctx.steps.ids.iter().map(String::as_str));
+                    self.error(
+                        dep.pos,
+                        format!("`dependsOn`: the workflow has no step `{}`", dep.value),
+                        hint,
+                    );
+                }
+                continue;
+            };
+            if !ctx.flow.may_before(index, found) {
+                self.error(
+                    dep.pos,
+                    format!(
+                        "step `{}` depends on step `{}`, which never completes before it",
+                        step.id.value, dep.value
+                    ),
+                    None,
+                );
+            } else if !ctx.flow.must_before(index, found) {
+                self.error(
+                    dep.pos,
+                    format!(
+                        "step `{}` depends on step `{}`, which a `goto` can skip; a run-time check for that is not supported yet",
+                        step.id.value, dep.value
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// A step output written as a selector: applied to what the step received or sent.
+    fn selected_output(
+        &mut self,
+        selector: &Selector,
+        bound: Option<&Bound<'a>>,
+    ) -> Option<OutputSource> {
+        let context = &selector.context;
+        let parsed = match expr::parse_expr(&context.value) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                self.expr_error(context.pos, &context.value, e);
+                return None;
+            }
+        };
+        let Some(Bound::Operation(_, op)) = bound else {
+            if bound.is_some() {
+                self.error(
+                    selector.pos,
+                    "a selector in the outputs of a step that calls a workflow is not supported; select in that workflow's outputs".to_owned(),
+                    None,
+                );
+            }
+            return None;
+        };
+        let value = match parsed {
+            Expr::StatusCode => ValuePlan::Status,
+            Expr::Response(Source::Header(name)) => ValuePlan::ResponseHeader(name),
+            Expr::Response(Source::Body(pointer)) => {
+                ValuePlan::ResponseBody(pointer.unwrap_or_default())
+            }
+            sent @ (Expr::Url | Expr::Method | Expr::Request(_)) => {
+                self.sent(&sent, context.pos, Some(op))?
+            }
+            other => {
+                self.error(
+                    context.pos,
+                    format!(
+                        "a selector in a step output applies to what the step received or sent (`$response.body`, `$request.body`, …), not to `{other}`"
+                    ),
+                    None,
+                );
+                return None;
+            }
+        };
+        self.selection(selector, Some(value))
+            .map(OutputSource::Computed)
     }
 
     /// The second pass: the step's request, criteria and actions.
@@ -210,8 +332,26 @@ impl<'a> Planner<'a> {
                     }
                     params.push(plan);
                 }
+                let has = |location: &str| params.iter().any(|(l, _, _)| l == location);
+                if has("querystring") && has("query") {
+                    self.error(
+                        step.id.pos,
+                        format!(
+                            "step `{}` sets both `querystring` and `query` parameters; a `querystring` parameter is the whole query",
+                            step.id.value
+                        ),
+                        None,
+                    );
+                }
                 for required in op.params.iter().filter(|p| p.required) {
-                    if !parameters.iter().any(|p| p.name.value == required.name) {
+                    // A parameter the operation does not have whose name is close to this one:
+                    // reported above with "did you mean".
+                    let misnamed = parameters.iter().any(|p| {
+                        !op.params.iter().any(|d| d.name == p.name.value)
+                            && crate::diag::closest(&p.name.value, [required.name.as_str()])
+                                .is_some()
+                    });
+                    if !misnamed && !parameters.iter().any(|p| p.name.value == required.name) {
                         self.error(
                             step.id.pos,
                             format!(
@@ -223,6 +363,7 @@ impl<'a> Planner<'a> {
                     }
                 }
                 let body = self.body(step, op, ctx);
+                self.check_payload(&source.api, op, step);
                 let call = StepCall::Operation {
                     op: Box::new(operation_plan(source, op)),
                     params,
@@ -300,10 +441,24 @@ impl<'a> Planner<'a> {
             }
         };
 
+        self.step_dependencies(step, index, ctx);
+        if let (Some(timeout), StepCall::Workflow { .. }) = (&step.timeout, &call) {
+            self.error(
+                timeout.pos,
+                "`timeout` on a step that calls a workflow is not supported yet; set it on that workflow's steps".to_owned(),
+                None,
+            );
+        }
+        let operation = match &ctx.steps.bound[index] {
+            Some(Bound::Operation(_, op)) => Some(*op),
+            _ => None,
+        };
         let result_ctx = Ctx {
             nested,
+            operation,
             ..ctx.at(result_place)
         };
+        self.reads_request = false;
         let criteria: Vec<_> = step
             .success_criteria
             .iter()
@@ -335,6 +490,11 @@ impl<'a> Planner<'a> {
             on_success,
             on_failure,
             next: (index + 1 < workflow.steps.len()).then_some(index + 1),
+            timeout_ms: step.timeout.as_ref().map(|t| t.value),
+            keeps_request: self.reads_request
+                || ctx.steps.outputs[index]
+                    .iter()
+                    .any(|o| matches!(&o.from, OutputSource::Computed(v) if reads_sent(v))),
         })
     }
 
@@ -433,8 +593,8 @@ impl<'a> Planner<'a> {
                 self.error(
                     id.pos,
                     format!(
-                        "operationId `{wanted}` is ambiguous: it is in {}",
-                        names.join(", ")
+                        "operationId `{wanted}` is ambiguous: it is in source descriptions {}",
+                        and_list(&names)
                     ),
                     Some(format!("write `$sourceDescriptions.{}.{wanted}`", names[0])),
                 );
@@ -484,13 +644,13 @@ impl<'a> Planner<'a> {
             _ => None,
         };
         if found.is_none() {
+            let (why, hint) = super::checks::operation_path_miss(&source.api, &tokens);
             self.error(
                 path.pos,
                 format!(
-                    "`{pointer}` does not reach an operation of {} (expected `#/paths/<escaped path>/<method>`)",
-                    source.api.file
+                    "`#{pointer}` does not reach an operation of source description `{name}`: {why}"
                 ),
-                None,
+                hint,
             );
         }
         found.map(|op| (source, op))
@@ -518,8 +678,21 @@ impl<'a> Planner<'a> {
             // as correlation ids, go everywhere).
             (Some(location), []) if from_workflow && location.value != "header" => return None,
             (Some(location), []) => {
-                let hint = suggest(name, op.params.iter().map(|p| p.name.as_str()));
+                let here = op.params.iter().filter(|p| p.location == location.value);
+                let hint = suggest(name, here.map(|p| p.name.as_str()))
+                    .or_else(|| suggest(name, op.params.iter().map(|p| p.name.as_str())));
                 // Headers such as correlation ids are often sent without being described.
+                if location.value == "path" {
+                    self.error(
+                        param.name.pos,
+                        format!(
+                            "the path `{}` of operation `{}` has no `{{{name}}}`",
+                            op.path, op.id
+                        ),
+                        hint,
+                    );
+                    return None;
+                }
                 if location.value != "header" {
                     self.error(
                         param.name.pos,
@@ -541,7 +714,7 @@ impl<'a> Planner<'a> {
                             "parameter `{name}` of operation `{}` is `in: {}`, not `in: {}`",
                             op.id, declared[0].location, location.value
                         ),
-                        None,
+                        Some(format!("write `in: {}`", declared[0].location)),
                     );
                     return None;
                 }
@@ -550,6 +723,16 @@ impl<'a> Planner<'a> {
         };
         let value = self.value_node(&param.value, ctx)?;
         Some((location, name.clone(), value))
+    }
+}
+
+/// "`a`, `b` and `c`".
+fn and_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -618,4 +801,13 @@ fn required_status(step: &Step) -> Option<i64> {
                 .as_ref()
                 .and_then(in_condition)
         })
+}
+
+/// Whether computing `value` needs the request the step sent.
+fn reads_sent(value: &ValuePlan) -> bool {
+    match value {
+        ValuePlan::Url | ValuePlan::Request(_) => true,
+        ValuePlan::Select { context, .. } => reads_sent(context),
+        _ => false,
+    }
 }

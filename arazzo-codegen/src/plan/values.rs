@@ -4,14 +4,15 @@
 use crate::diag::{Pos, suggest};
 use crate::expr::{self, Condition, Expr, Operand, Piece, Source, StringValue};
 use crate::load::{Kind, Node};
-use crate::model::{Criterion, CriterionKind, Spanned};
+use crate::model::{self, Criterion, CriterionKind, Selector, SelectorKind, Spanned};
+use crate::openapi::Operation;
 use crate::types::Field;
 
 use super::flow::Flow;
 use super::step::StepScope;
 use super::{
-    CheckPlan, CondPlan, CriterionPlan, InputScope, LiteralJson, Planner, TemplatePiece, ValuePlan,
-    WorkflowCall,
+    CheckPlan, CondPlan, CriterionPlan, InputScope, LiteralJson, Planner, Selection, TemplatePiece,
+    ValuePlan, WorkflowCall,
 };
 
 /// Where an expression is being read: decides which roots are meaningful.
@@ -38,6 +39,8 @@ pub(super) struct Ctx<'c> {
     pub reader: Option<usize>,
     /// The outputs of the workflow the reading step called.
     pub nested: Option<&'c [Field]>,
+    /// The operation the reading step calls.
+    pub operation: Option<&'c Operation>,
     /// The workflows run first (`dependsOn`).
     pub deps: &'c [WorkflowCall],
 }
@@ -55,10 +58,14 @@ impl Planner<'_> {
         let check = match criterion.kind.value {
             CriterionKind::Regex => {
                 let context = self.value_expr(criterion.context.as_ref()?, ctx)?;
-                if let Err(e) = regex::Regex::new(&text) {
+                if let Some((offset, reason)) = super::checks::regex_error(&text) {
+                    let at = Pos {
+                        col: pos.col + offset,
+                        ..pos
+                    };
                     self.error(
-                        pos,
-                        format!("the regex `{text}` does not compile: {e}"),
+                        at,
+                        format!("the regex `{text}` does not compile: {reason}"),
                         None,
                     );
                     return None;
@@ -70,11 +77,15 @@ impl Planner<'_> {
             }
             CriterionKind::JsonPath => {
                 let context = self.value_expr(criterion.context.as_ref()?, ctx)?;
-                if let Err(e) = serde_json_path::JsonPath::parse(&text) {
+                if let Some((offset, reason, hint)) = super::checks::jsonpath_error(&text) {
+                    let at = Pos {
+                        col: pos.col + offset,
+                        ..pos
+                    };
                     self.error(
-                        pos,
-                        format!("`{text}` is not an RFC 9535 JSONPath query: {e}"),
-                        None,
+                        at,
+                        format!("`{text}` is not an RFC 9535 JSONPath query: {reason}"),
+                        hint,
                     );
                     return None;
                 }
@@ -158,8 +169,70 @@ impl Planner<'_> {
         }
     }
 
+    /// An Arazzo 1.1 Selector Object applied to its context, read at `ctx`.
+    pub(super) fn selector(&mut self, selector: &Selector, ctx: &Ctx) -> Option<ValuePlan> {
+        let context = self.value_expr(&selector.context, ctx);
+        self.selection(selector, context)
+    }
+
+    /// Checks a selector's version, language and text, and applies it to `context`.
+    pub(super) fn selection(
+        &mut self,
+        selector: &Selector,
+        context: Option<ValuePlan>,
+    ) -> Option<ValuePlan> {
+        if !self.arazzo_1_1 {
+            self.error(
+                selector.pos,
+                "selector objects are Arazzo 1.1; this document declares an earlier version"
+                    .to_owned(),
+                Some("declare `arazzo: 1.1.0`, or use a runtime expression".to_owned()),
+            );
+            return None;
+        }
+        let text = &selector.selector;
+        let selection = match selector.kind.value {
+            SelectorKind::JsonPath => {
+                if let Err(e) = serde_json_path::JsonPath::parse(&text.value) {
+                    self.error(
+                        text.pos,
+                        format!("`{}` is not an RFC 9535 JSONPath query: {e}", text.value),
+                        None,
+                    );
+                    return None;
+                }
+                Selection::JsonPath(text.value.clone())
+            }
+            SelectorKind::JsonPointer => {
+                if let Err(e) = expr::check_pointer(&text.value) {
+                    self.error(text.pos, e, None);
+                    return None;
+                }
+                Selection::Pointer(text.value.clone())
+            }
+            SelectorKind::XPath => {
+                self.error(
+                    selector.kind.pos,
+                    "`xpath` selectors are not supported: no maintained Rust crate implements XPath 3.1"
+                        .to_owned(),
+                    None,
+                );
+                return None;
+            }
+        };
+        Some(ValuePlan::Select {
+            context: Box::new(context?),
+            selection,
+        })
+    }
+
     /// A value that may be a literal, an expression, a template, or a tree of those.
     pub(super) fn value_node(&mut self, node: &Node, ctx: &Ctx) -> Option<ValuePlan> {
+        // Before 1.1 a mapping with these keys is just data.
+        if self.arazzo_1_1 && model::is_selector(node) {
+            let selector = model::read_selector(node, self.file, self.diags)?;
+            return self.selector(&selector, ctx);
+        }
         Some(match &node.kind {
             Kind::Null => ValuePlan::Literal(LiteralJson::Null),
             Kind::Bool(b) => ValuePlan::Literal(LiteralJson::Bool(*b)),
@@ -222,6 +295,9 @@ impl Planner<'_> {
         match e {
             Expr::Inputs { name, pointer } => {
                 let Some(field) = ctx.inputs.fields.iter().find(|f| f.wire == *name) else {
+                    if ctx.inputs.unknown {
+                        return None;
+                    }
                     let hint = suggest(name, ctx.inputs.fields.iter().map(|f| f.wire.as_str()));
                     self.error(
                         pos,
@@ -323,6 +399,21 @@ impl Planner<'_> {
                 );
                 None
             }
+            Expr::Url | Expr::Method | Expr::Request(_) if ctx.place == Place::Response => {
+                self.sent(e, pos, ctx.operation)
+            }
+            Expr::Url | Expr::Method | Expr::Request(_) if ctx.place == Place::Request => {
+                self.error(
+                    pos,
+                    format!("`{e}` has no meaning in a request: the request is still being built"),
+                    Some("use the value the request is built from instead".to_owned()),
+                );
+                None
+            }
+            Expr::Url | Expr::Method | Expr::Request(_) => {
+                self.error(pos, meaningless(&e.to_string()), None);
+                None
+            }
             Expr::StatusCode => {
                 self.error(pos, meaningless("$statusCode"), None);
                 None
@@ -348,6 +439,26 @@ impl Planner<'_> {
                     default_server: source.api.servers.first().cloned().unwrap_or_default(),
                 })
             }
+            Expr::SelfUri => match &self.self_uri {
+                Some(uri) => Some(ValuePlan::Literal(LiteralJson::Str(uri.clone()))),
+                None => {
+                    self.error(
+                        pos,
+                        "`$self` reads the document's `$self` field, which this document does not have"
+                            .to_owned(),
+                        Some("add `$self: URI` at the top of the document".to_owned()),
+                    );
+                    None
+                }
+            },
+            Expr::Message => {
+                self.error(
+                    pos,
+                    "`$message` reads AsyncAPI messages, which are not supported yet".to_owned(),
+                    None,
+                );
+                None
+            }
             Expr::Components { .. } => {
                 self.error(
                     pos,
@@ -356,15 +467,43 @@ impl Planner<'_> {
                 );
                 None
             }
-            other => {
-                self.error(
-                    pos,
-                    format!("`{other}` is not supported yet"),
-                    Some("read the value through a step output (`$response.…`) instead".to_owned()),
-                );
-                None
-            }
         }
+    }
+
+    /// `$url`, `$method` or `$request.…` read after the step's request was sent.
+    pub(super) fn sent(
+        &mut self,
+        e: &Expr,
+        pos: Pos,
+        operation: Option<&Operation>,
+    ) -> Option<ValuePlan> {
+        Some(match e {
+            Expr::Url => {
+                self.reads_request = true;
+                ValuePlan::Url
+            }
+            Expr::Method => ValuePlan::Method,
+            Expr::Request(source) => {
+                if let (Source::Path(name), Some(op)) = (source, operation) {
+                    let path_params = op.params.iter().filter(|p| p.location == "path");
+                    if !path_params.clone().any(|p| p.name == *name) {
+                        let hint = suggest(name, path_params.map(|p| p.name.as_str()));
+                        self.error(
+                            pos,
+                            format!(
+                                "`$request.path.{name}`: operation `{}` has no path parameter `{name}`",
+                                op.id
+                            ),
+                            hint,
+                        );
+                        return None;
+                    }
+                }
+                self.reads_request = true;
+                ValuePlan::Request(source.clone())
+            }
+            _ => return None,
+        })
     }
 
     fn step_output(
