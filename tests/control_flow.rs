@@ -19,6 +19,10 @@ mod jobs {
 
 use jobs::*;
 
+mod orchestrate {
+    arazzo_runtime::arazzo_workflow!("tests/fixtures/flow/orchestrate.arazzo.yaml");
+}
+
 /// What the server received: `(method and path, X-Request-Id, body)`.
 type Log = Vec<(String, Option<String>, String)>;
 
@@ -366,6 +370,28 @@ async fn a_step_calls_a_workflow_and_gets_its_outputs_typed() {
         log.last().map(|l| l.0.as_str()),
         Some("POST /jobs/job-1/cancel")
     );
+}
+
+#[tokio::test]
+async fn a_step_calls_a_workflow_of_another_arazzo_document() {
+    let server = Server::start().await;
+    let out = orchestrate::run_then_read(
+        &server.client(),
+        orchestrate::RunThenReadInputs {
+            kind: "quick".into(),
+        },
+    )
+    .await
+    .expect("run across documents");
+    assert_eq!(out.job_id, "job-1");
+    // The imported document's own types, from the module it is emitted in.
+    let status: orchestrate::job_flows::JobStatus = out.status;
+    assert_eq!(status, orchestrate::job_flows::JobStatus::Done);
+    assert_eq!(out.kind, "quick");
+    let log = server.log();
+    assert_eq!(log[0].0, "POST /jobs");
+    assert_eq!(log[0].1.as_deref(), Some("imported"));
+    assert_eq!(log.last().map(|l| l.0.as_str()), Some("GET /jobs/job-1"));
 }
 
 #[tokio::test]

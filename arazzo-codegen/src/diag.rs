@@ -97,27 +97,33 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// The candidate close enough to `wrong` to be what was meant, if any.
+pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wrong = wrong.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&wrong, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
 /// "did you mean `x`?" for the closest candidate, or the list of choices when there are few.
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let candidates: Vec<&str> = candidates.into_iter().collect();
-    let best = candidates
-        .iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&wrong.to_lowercase(), &c.to_lowercase()),
-                *c,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    if let Some((_, best)) = best {
+    let mut unique: Vec<&str> = Vec::new();
+    for candidate in candidates {
+        if !unique.contains(&candidate) {
+            unique.push(candidate);
+        }
+    }
+    if let Some(best) = closest(wrong, unique.iter().copied()) {
         return Some(format!("did you mean `{best}`?"));
     }
-    match candidates.len() {
+    match unique.len() {
         0 => None,
         1..=8 => Some(format!(
             "expected one of {}",
-            candidates
+            unique
                 .iter()
                 .map(|c| format!("`{c}`"))
                 .collect::<Vec<_>>()
@@ -138,7 +144,7 @@ mod tests {
             Some("did you mean `registerSim`?".to_owned())
         );
         assert_eq!(
-            suggest("zzz", ["a", "b"]),
+            suggest("zzz", ["a", "b", "a"]),
             Some("expected one of `a`, `b`".to_owned())
         );
     }

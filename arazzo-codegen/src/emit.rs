@@ -24,11 +24,32 @@ pub fn emit(plan: &Plan, runtime: &TokenStream) -> TokenStream {
         .iter()
         .map(|s| emit_struct(s, runtime, true));
     let workflows = plan.workflows.iter().map(|w| emit_workflow(w, runtime));
+    let imported = plan.imported.iter().map(|source| {
+        let module = ident(&source.module);
+        let doc = format!(
+            " The workflows of `{}` (source description `{}`).",
+            source.plan.file, source.name
+        );
+        let items = emit(&source.plan, runtime);
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #items
+            }
+        }
+    });
     quote! {
         #(#enums)*
         #(#structs)*
         #(#workflows)*
+        #(#imported)*
     }
+}
+
+/// A path (`module::Name`) from a name `names` produced, possibly qualified by modules.
+pub fn path(name: &str) -> TokenStream {
+    let segments = name.split("::").map(ident);
+    quote!(#(#segments)::*)
 }
 
 /// An identifier from a name `names` produced (possibly `r#raw`).
@@ -74,9 +95,6 @@ pub fn type_tokens(ty: &RustType, runtime: &TokenStream) -> TokenStream {
             let inner = type_tokens(inner, runtime);
             quote!(::std::option::Option<#inner>)
         }
-        RustType::Named(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
+        RustType::Named(name) => path(name),
     }
 }

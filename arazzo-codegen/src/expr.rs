@@ -257,7 +257,11 @@ fn parse_outputs_field(field: &str, offset: usize) -> Result<String, ExprError> 
         _ => Err(ExprError {
             offset,
             message: format!("expected `outputs.NAME` here, found `{field}`"),
-            hint: Some("only a step's or workflow's outputs can be read".to_owned()),
+            hint: Some(if field.contains('.') || field == "outputs" {
+                "only a step's or workflow's outputs can be read".to_owned()
+            } else {
+                format!("did you mean `outputs.{field}`?")
+            }),
         }),
     }
 }

@@ -7,6 +7,7 @@
 //! requests and criteria compiled to a plan) → [`emit`] (tokens). Every stage collects
 //! [`Diagnostic`]s instead of stopping at the first mistake.
 
+pub mod cache;
 pub mod diag;
 pub mod emit;
 pub mod expr;
@@ -131,21 +132,88 @@ fn expand_tree(
     diags: &mut diag::Diagnostics,
     files: &mut Vec<PathBuf>,
 ) -> Option<TokenStream> {
+    let mut importing = vec![
+        absolute
+            .canonicalize()
+            .unwrap_or_else(|_| absolute.to_owned()),
+    ];
+    let plan = plan_tree(
+        root,
+        shown,
+        absolute,
+        &options.manifest_dir,
+        diags,
+        files,
+        &mut importing,
+    )?;
+    if !diags.is_empty() {
+        return None;
+    }
+    Some(emit::emit(&plan, &options.runtime))
+}
+
+/// Reads, checks and plans one Arazzo document and the documents it imports.
+fn plan_tree(
+    root: &load::Node,
+    shown: &str,
+    absolute: &Path,
+    manifest_dir: &Path,
+    diags: &mut diag::Diagnostics,
+    files: &mut Vec<PathBuf>,
+    importing: &mut Vec<PathBuf>,
+) -> Option<plan::Plan> {
     let document = model::read(root, shown, diags)?;
     let base_dir = absolute.parent().unwrap_or(Path::new("."));
     let loaded = sources::load_all(
         &document,
         shown,
         base_dir,
-        &options.manifest_dir,
+        manifest_dir,
         diags,
         files,
+        importing,
     );
-    let plan = plan::plan(&document, shown, &loaded, diags);
-    if !diags.is_empty() {
-        return None;
-    }
-    Some(emit::emit(&plan, &options.runtime))
+    Some(plan::plan(
+        &document,
+        shown,
+        &loaded.openapi,
+        loaded.arazzo,
+        diags,
+    ))
+}
+
+/// Plans an Arazzo document named by an `arazzo` source description of another.
+fn plan_imported(
+    path: &Path,
+    shown: &str,
+    manifest_dir: &Path,
+    diags: &mut diag::Diagnostics,
+    files: &mut Vec<PathBuf>,
+    importing: &mut Vec<PathBuf>,
+) -> Option<plan::Plan> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                shown,
+                None,
+                format!("cannot read Arazzo source description `{shown}`: {e}"),
+            ));
+            return None;
+        }
+    };
+    files.push(path.to_owned());
+    let root = match load::parse(&text, shown) {
+        Ok(root) => root,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    importing.push(path.canonicalize().unwrap_or_else(|_| path.to_owned()));
+    let plan = plan_tree(&root, shown, path, manifest_dir, diags, files, importing);
+    importing.pop();
+    plan
 }
 
 /// Expands and pretty-prints the generated code (for snapshots and `arazzo expand`).

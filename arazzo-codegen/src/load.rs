@@ -140,9 +140,130 @@ pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
         .ok_or_else(|| Diagnostic::new(file, None, "the document is empty"))
 }
 
+/// Parses an OpenAPI description, YAML or JSON.
+///
+/// A JSON document loads through serde_json, several times faster than through the YAML parser
+/// (and proc macros usually run unoptimised, where that difference is widest). Its nodes carry
+/// the position of the document's start: no diagnostic points inside a description. Text that
+/// serde_json refuses (JSON-like YAML, a duplicate key, a syntax error) goes to the YAML parser,
+/// which accepts it or reports the mistake with its position.
+pub fn parse_description(text: &str, file: &str) -> Result<Node, Diagnostic> {
+    if text.trim_start().starts_with('{')
+        && let Ok(Json(node)) = serde_json::from_str::<Json>(text)
+    {
+        return Ok(node);
+    }
+    parse(text, file)
+}
+
+/// Mappings with more entries than this check for duplicate keys with a hash set rather than by
+/// scanning: descriptions have `paths` and `schemas` mappings of thousands of entries.
+const SCAN_LIMIT: usize = 16;
+
+/// A [`Node`] deserialized by serde_json.
+struct Json(Node);
+
+const START: Pos = Pos { line: 1, col: 1 };
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl JsonVisitor {
+    fn node(kind: Kind) -> Json {
+        Json(Node { pos: START, kind })
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Self::node(Kind::Null))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Self::node(Kind::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Self::node(Kind::Int(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        // As the YAML loader does: an integer too large for i64 is a float.
+        Ok(Self::node(
+            i64::try_from(v).map_or(Kind::Float(v as f64), Kind::Int),
+        ))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        Ok(Self::node(Kind::Float(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Self::node(Kind::Str(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Self::node(Kind::Str(v)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Json(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Self::node(Kind::Seq(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut entries: Vec<(Key, Node)> = Vec::new();
+        let mut seen = KeySet::default();
+        while let Some(name) = map.next_key::<String>()? {
+            let Json(value) = map.next_value()?;
+            if !seen.insert(&entries, &name) {
+                return Err(serde::de::Error::custom(format!("duplicate key `{name}`")));
+            }
+            entries.push((Key { name, pos: START }, value));
+        }
+        Ok(Self::node(Kind::Map(entries)))
+    }
+}
+
+/// The keys of one mapping being built, for the duplicate check: scanned while few, hashed past
+/// [`SCAN_LIMIT`] (scanning every time makes loading quadratic in the size of a mapping).
+#[derive(Default)]
+struct KeySet(Option<std::collections::HashSet<String>>);
+
+impl KeySet {
+    /// Whether `name` is new among `entries`, remembering it.
+    fn insert(&mut self, entries: &[(Key, Node)], name: &str) -> bool {
+        match &mut self.0 {
+            Some(set) => set.insert(name.to_owned()),
+            None if entries.len() < SCAN_LIMIT => entries.iter().all(|(k, _)| k.name != name),
+            None => {
+                let mut set: std::collections::HashSet<String> =
+                    entries.iter().map(|(k, _)| k.name.clone()).collect();
+                let new = set.insert(name.to_owned());
+                self.0 = Some(set);
+                new
+            }
+        }
+    }
+}
+
 enum Open {
     Seq(Node, usize),
-    Map(Node, usize, Option<Key>),
+    Map(Node, usize, Option<Key>, KeySet),
 }
 
 struct Builder<'f> {
@@ -168,7 +289,7 @@ impl Builder<'_> {
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => Ok(false),
             Event::StreamEnd | Event::DocumentEnd => Ok(self.root.is_some()),
             Event::Scalar(text, style, anchor, tag) => {
-                let kind = scalar(&text, style, tag.as_deref().map(|t| t.suffix.as_str()));
+                let kind = scalar(text, style, tag.as_deref().map(|t| t.suffix.as_str()));
                 self.complete(Node { pos, kind }, anchor)
             }
             Event::SequenceStart(anchor, _) => {
@@ -189,11 +310,12 @@ impl Builder<'_> {
                     },
                     anchor,
                     None,
+                    KeySet::default(),
                 ));
                 Ok(false)
             }
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Open::Seq(node, anchor) | Open::Map(node, anchor, _)) => {
+                Some(Open::Seq(node, anchor) | Open::Map(node, anchor, _, _)) => {
                     self.complete(node, anchor)
                 }
                 None => Err(Diagnostic::new(self.file, Some(pos), "unbalanced YAML")),
@@ -245,7 +367,7 @@ impl Builder<'_> {
                 }
                 Ok(false)
             }
-            Some(Open::Map(map, _, pending)) => {
+            Some(Open::Map(map, _, pending, seen)) => {
                 match pending.take() {
                     None => {
                         let name = match node.kind {
@@ -269,7 +391,7 @@ impl Builder<'_> {
                     }
                     Some(key) => {
                         if let Kind::Map(entries) = &mut map.kind {
-                            if entries.iter().any(|(k, _)| k.name == key.name) {
+                            if !seen.insert(entries, &key.name) {
                                 return Err(Diagnostic::new(
                                     self.file,
                                     Some(key.pos),
@@ -295,11 +417,11 @@ fn count(node: &Node) -> usize {
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema; quoted scalars and `!!str` are strings.
-fn scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Kind {
+fn scalar(text: std::borrow::Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Kind {
     if style != ScalarStyle::Plain || tag == Some("str") {
-        return Kind::Str(text.to_owned());
+        return Kind::Str(text.into_owned());
     }
-    match text {
+    match &*text {
         "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
         "true" | "True" | "TRUE" => return Kind::Bool(true),
         "false" | "False" | "FALSE" => return Kind::Bool(false),
@@ -315,7 +437,7 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Kind {
     if looks_numeric && let Ok(f) = text.parse::<f64>() {
         return Kind::Float(f);
     }
-    Kind::Str(text.to_owned())
+    Kind::Str(text.into_owned())
 }
 
 #[cfg(test)]
@@ -366,6 +488,62 @@ mod tests {
     fn duplicate_keys_are_refused() {
         let err = parse("a: 1\na: 2\n", "t.yml").unwrap_err();
         assert!(err.message.contains("duplicate key"));
+    }
+
+    /// The same tree with every position reset, to compare the two loaders.
+    fn shape(node: &Node) -> Node {
+        let kind = match &node.kind {
+            Kind::Seq(items) => Kind::Seq(items.iter().map(shape).collect()),
+            Kind::Map(entries) => Kind::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let key = Key {
+                            name: k.name.clone(),
+                            pos: START,
+                        };
+                        (key, shape(v))
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        Node { pos: START, kind }
+    }
+
+    #[test]
+    fn json_descriptions_load_as_the_yaml_loader_reads_them() {
+        let text = r#"{"openapi": "3.0.0", "paths": {"/a": {"get": {"operationId": "x",
+            "parameters": [{"name": "n", "in": "query", "required": true}]}}},
+            "n": [1, -2, 2.5, 18446744073709551615, null, false, "s\n\u00e9"]}"#;
+        let fast = parse_description(text, "api.json").expect("loads");
+        let slow = parse(text, "api.json").expect("loads");
+        assert_eq!(shape(&fast), shape(&slow));
+    }
+
+    #[test]
+    fn a_json_description_with_a_duplicate_key_is_refused_with_its_position() {
+        let err = parse_description("{\"a\": 1,\n \"a\": 2}", "api.json").unwrap_err();
+        assert!(err.message.contains("duplicate key"), "{err}");
+        assert_eq!(err.pos.map(|p| p.line), Some(2));
+    }
+
+    #[test]
+    fn duplicates_are_found_in_large_mappings() {
+        let mut doc: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        assert!(parse(&doc, "t.yml").is_ok());
+        doc.push_str("k42: again\n");
+        let err = parse(&doc, "t.yml").unwrap_err();
+        assert!(err.message.contains("duplicate key `k42`"), "{err}");
+        let json = format!(
+            "{{{}, \"k7\": 0}}",
+            (0..100)
+                .map(|i| format!("\"k{i}\": {i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let err = parse_description(&json, "t.json").unwrap_err();
+        assert!(err.message.contains("duplicate key `k7`"), "{err}");
     }
 
     #[test]

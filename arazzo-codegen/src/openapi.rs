@@ -46,6 +46,8 @@ pub struct Operation {
     pub params: Vec<OpParam>,
     /// The request body media types, in document order.
     pub request_media: Vec<String>,
+    /// The request body's schema for each media type (same order), when it has one.
+    pub request_schemas: Vec<Option<Node>>,
     /// `(status code or "default", JSON schema of the response body if any)`.
     pub responses: Vec<(String, Option<Node>)>,
     /// Effective security: alternatives of scheme-name sets.
@@ -73,25 +75,45 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 const MAX_REF_HOPS: usize = 64;
+/// Header parameters OpenAPI says to ignore.
+const IGNORED_HEADERS: [&str; 3] = ["Accept", "Content-Type", "Authorization"];
+
+/// The `{name}`s of a path template, in order.
+pub fn template_variables(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| !name.is_empty())
+        .collect()
+}
 
 impl OpenApi {
     /// Indexes a loaded description. Fails when it is not OpenAPI 3.x.
     pub fn from_node(root: Node, file: &str) -> Result<Self, Diagnostic> {
+        // Reported without a position: the mistake is the `url` that names this file, and that
+        // is where the diagnostic goes.
         match root.get("openapi").and_then(Node::as_str) {
             Some(v) if v.starts_with("3.") => {}
             Some(v) => {
                 return Err(Diagnostic::new(
                     file,
-                    Some(root.pos),
-                    format!("OpenAPI version `{v}` is not supported; expected 3.x"),
+                    None,
+                    format!(
+                        "`{file}` is OpenAPI `{v}`; only OpenAPI 3.x descriptions are supported"
+                    ),
                 ));
             }
             None => {
-                return Err(Diagnostic::new(
-                    file,
-                    Some(root.pos),
-                    "not an OpenAPI 3.x description (no `openapi` field)",
-                ));
+                let what = if root.get("swagger").is_some() {
+                    "a Swagger 2.0 description; convert it to OpenAPI 3.x"
+                } else if root.get("arazzo").is_some() {
+                    "an Arazzo document, not an OpenAPI description; such a source needs `type: arazzo`"
+                } else if root.get("asyncapi").is_some() {
+                    "an AsyncAPI document; only OpenAPI 3.x descriptions are supported"
+                } else {
+                    "not an OpenAPI 3.x description: it has no `openapi` field"
+                };
+                return Err(Diagnostic::new(file, None, format!("`{file}` is {what}")));
             }
         }
         let servers = root
@@ -154,6 +176,13 @@ impl OpenApi {
                         ) else {
                             continue;
                         };
+                        // OpenAPI: such a header parameter "SHALL be ignored" (the media types
+                        // and security schemes say what goes there).
+                        if location == "header"
+                            && IGNORED_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+                        {
+                            continue;
+                        }
                         let required = location == "path"
                             || matches!(
                                 p.get("required").map(|n| &n.kind),
@@ -168,14 +197,36 @@ impl OpenApi {
                         });
                     }
                 }
-                let request_media = op
+                // A path parameter is a `{name}` of the template: one declared but missing from
+                // the template can never be sent, and one the template has but the description
+                // forgot to declare is still required.
+                let variables = template_variables(&path.name);
+                params.retain(|p| p.location != "path" || variables.contains(&p.name.as_str()));
+                for variable in variables {
+                    if !params
+                        .iter()
+                        .any(|p| p.location == "path" && p.name == variable)
+                    {
+                        params.push(OpParam {
+                            name: variable.to_owned(),
+                            location: "path".to_owned(),
+                            required: true,
+                        });
+                    }
+                }
+                let request_content = op
                     .get("requestBody")
                     .map(|b| resolve_in(&root, b))
                     .and_then(|b| b.get("content"))
                     .and_then(Node::as_map)
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                let request_media = request_content
                     .iter()
                     .map(|(k, _)| k.name.clone())
+                    .collect();
+                let request_schemas = request_content
+                    .iter()
+                    .map(|(_, media)| media.get("schema").cloned())
                     .collect();
                 let responses = op
                     .get("responses")
@@ -210,6 +261,7 @@ impl OpenApi {
                     path: path.name.clone(),
                     params,
                     request_media,
+                    request_schemas,
                     responses,
                     security,
                     summary: op.get("summary").and_then(Node::as_str).map(str::to_owned),

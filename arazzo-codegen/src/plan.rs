@@ -32,6 +32,18 @@ pub struct LoadedSource {
     pub api: std::sync::Arc<OpenApi>,
 }
 
+/// An `arazzo` source description: another document, planned on its own, whose workflows
+/// steps may call as `$sourceDescriptions.NAME.WORKFLOW_ID`.
+#[derive(Debug)]
+pub struct ArazzoSource {
+    /// Its `name` in the calling document.
+    pub name: String,
+    /// The module its items are emitted in.
+    pub module: String,
+    /// Its plan.
+    pub plan: Plan,
+}
+
 /// Everything the emitter needs.
 #[derive(Debug)]
 pub struct Plan {
@@ -45,6 +57,10 @@ pub struct Plan {
     pub workflows: Vec<WorkflowPlan>,
     /// Generated enums and structs.
     pub types: TypeRegistry,
+    /// The Arazzo documents this one calls workflows of, each emitted in its own module.
+    pub imported: Vec<ArazzoSource>,
+    /// What callers in other documents need of each workflow.
+    signatures: Vec<Signature>,
 }
 
 /// One workflow's function.
@@ -402,9 +418,33 @@ struct Signature {
     output_fields: Vec<Field>,
 }
 
+impl Signature {
+    /// The same workflow seen from the document that imports its document as `module`: every
+    /// generated name it mentions is a path into that module.
+    fn through(&self, module: &str, id: &str) -> Signature {
+        let fields = |fields: &[Field]| -> Vec<Field> {
+            fields
+                .iter()
+                .map(|f| Field {
+                    ty: f.ty.in_module(module),
+                    ..f.clone()
+                })
+                .collect()
+        };
+        Signature {
+            id: id.to_owned(),
+            fn_name: format!("{module}::{}", self.fn_name),
+            inputs: format!("{module}::{}", self.inputs),
+            input_fields: fields(&self.input_fields),
+            output_fields: fields(&self.output_fields),
+        }
+    }
+}
+
 struct Planner<'a> {
     file: &'a str,
     sources: &'a [LoadedSource],
+    imported: &'a [ArazzoSource],
     /// A source description failed to load (already reported): an operationId that is not found
     /// may well be in it, so it is not reported again.
     sources_incomplete: bool,
@@ -430,11 +470,18 @@ struct InputScope {
 }
 
 /// Plans every workflow of `doc`.
-pub fn plan(doc: &Document, file: &str, sources: &[LoadedSource], diags: &mut Diagnostics) -> Plan {
+pub fn plan(
+    doc: &Document,
+    file: &str,
+    sources: &[LoadedSource],
+    imported: Vec<ArazzoSource>,
+    diags: &mut Diagnostics,
+) -> Plan {
     let mut planner = Planner {
         file,
         sources,
-        sources_incomplete: sources.len() < doc.sources.len(),
+        imported: &imported,
+        sources_incomplete: sources.len() + imported.len() < doc.sources.len(),
         diags,
         types: TypeRegistry::default(),
         signatures: Vec::new(),
@@ -463,12 +510,15 @@ pub fn plan(doc: &Document, file: &str, sources: &[LoadedSource], diags: &mut Di
         .map(|i| (i, planner.workflow(doc, unique[i])))
         .collect();
     planned.sort_by_key(|(i, _)| *i);
+    let (types, signatures) = (planner.types, planner.signatures);
     Plan {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         file: file.to_owned(),
         workflows: planned.into_iter().map(|(_, w)| w).collect(),
-        types: planner.types,
+        types,
+        imported,
+        signatures,
     }
 }
 

@@ -1,24 +1,23 @@
-//! Loading the source descriptions an Arazzo document names, once per compiler process.
+//! Loading the source descriptions an Arazzo document names, once per compiler process (see
+//! [`crate::cache`]).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
 use crate::diag::{Diagnostic, Diagnostics, suggest};
-use crate::load;
 use crate::model::Document;
-use crate::openapi::OpenApi;
-use crate::plan::LoadedSource;
+use crate::plan::{ArazzoSource, LoadedSource};
 
-type Cache = Mutex<HashMap<PathBuf, (SystemTime, Arc<OpenApi>)>>;
+/// What [`load_all`] found: OpenAPI descriptions, and Arazzo documents planned on their own.
+#[derive(Default)]
+pub struct Loaded {
+    /// The `openapi` sources.
+    pub openapi: Vec<LoadedSource>,
+    /// The `arazzo` sources.
+    pub arazzo: Vec<ArazzoSource>,
+}
 
-/// Descriptions parsed in this process, by path and modification time: a crate that expands ten
-/// workflows against one large description parses it once.
-static CACHE: std::sync::LazyLock<Cache> = std::sync::LazyLock::new(Default::default);
-
-/// Loads every `openapi` source description of `doc`; problems become diagnostics at the source's
-/// `url`.
+/// Loads every source description of `doc`; problems become diagnostics at the source's `url`.
+/// `importing` holds the Arazzo documents being planned around this one, to refuse a cycle.
 pub fn load_all(
     doc: &Document,
     file: &str,
@@ -26,25 +25,24 @@ pub fn load_all(
     manifest_dir: &Path,
     diags: &mut Diagnostics,
     files: &mut Vec<PathBuf>,
-) -> Vec<LoadedSource> {
-    let mut loaded = Vec::new();
+    importing: &mut Vec<PathBuf>,
+) -> Loaded {
+    let mut loaded = Loaded::default();
     for source in &doc.sources {
         let url = &source.url.value;
         let kind = source.kind.as_ref().map_or("openapi", |k| k.value.as_str());
-        if kind != "openapi" {
+        if kind != "openapi" && kind != "arazzo" {
             let pos = source.kind.as_ref().map_or(source.url.pos, |k| k.pos);
-            let message = if kind == "arazzo" {
+            let message = if kind == "asyncapi" {
                 format!(
-                    "source description `{}` is an Arazzo document; nested Arazzo sources are not supported yet",
+                    "source description `{}` is an AsyncAPI description; AsyncAPI is not supported yet",
                     source.name.value
                 )
             } else {
                 format!("source description type `{kind}` is not supported")
             };
-            diags.push(
-                Diagnostic::new(file, Some(pos), message)
-                    .with_hint(suggest(kind, ["openapi", "arazzo"])),
-            );
+            let hint = suggest(kind, ["openapi", "arazzo"]);
+            diags.push(Diagnostic::new(file, Some(pos), message).with_hint(hint));
             continue;
         }
         if url.starts_with("http://") || url.starts_with("https://") {
@@ -57,10 +55,36 @@ pub fn load_all(
         }
         let path = base_dir.join(url);
         let shown = crate::display_path(&path, manifest_dir);
-        match load_cached(&path, &shown) {
+        if kind == "arazzo" {
+            let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+            if importing.contains(&canonical) {
+                diags.push(Diagnostic::new(
+                    file,
+                    Some(source.url.pos),
+                    format!("source description `{}` (`{shown}`) leads back to this document; Arazzo documents cannot import each other in a cycle", source.name.value),
+                ));
+                continue;
+            }
+            let plan = crate::plan_imported(&path, &shown, manifest_dir, diags, files, importing);
+            match plan {
+                Some(plan) => loaded.arazzo.push(ArazzoSource {
+                    name: source.name.value.clone(),
+                    module: crate::names::field_name(&source.name.value),
+                    plan,
+                }),
+                None if diags.is_empty() => diags.push(Diagnostic::new(
+                    file,
+                    Some(source.url.pos),
+                    format!("cannot read Arazzo source description `{shown}`"),
+                )),
+                None => {}
+            }
+            continue;
+        }
+        match crate::cache::description(&path, &shown) {
             Ok(api) => {
                 files.push(path);
-                loaded.push(LoadedSource {
+                loaded.openapi.push(LoadedSource {
                     name: source.name.value.clone(),
                     api,
                 });
@@ -75,35 +99,4 @@ pub fn load_all(
         }
     }
     loaded
-}
-
-fn unreadable(shown: &str, e: &std::io::Error) -> Diagnostic {
-    let reason = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        _ => e.to_string(),
-    };
-    Diagnostic::new(
-        shown,
-        None,
-        format!("cannot read source description `{shown}`: {reason}"),
-    )
-}
-
-fn load_cached(path: &Path, shown: &str) -> Result<Arc<OpenApi>, Diagnostic> {
-    let modified = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .map_err(|e| unreadable(shown, &e))?;
-    if let Ok(cache) = CACHE.lock()
-        && let Some((at, api)) = cache.get(path)
-        && *at == modified
-    {
-        return Ok(api.clone());
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| unreadable(shown, &e))?;
-    let root = load::parse(&text, shown)?;
-    let api = Arc::new(OpenApi::from_node(root, shown)?);
-    if let Ok(mut cache) = CACHE.lock() {
-        cache.insert(path.to_owned(), (modified, api.clone()));
-    }
-    Ok(api)
 }

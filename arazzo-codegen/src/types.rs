@@ -31,6 +31,18 @@ pub enum RustType {
     Named(String),
 }
 
+impl RustType {
+    /// The type as named from a parent module of `module`, where it was generated.
+    pub fn in_module(&self, module: &str) -> RustType {
+        match self {
+            RustType::Vec(inner) => RustType::Vec(Box::new(inner.in_module(module))),
+            RustType::Option(inner) => RustType::Option(Box::new(inner.in_module(module))),
+            RustType::Named(name) => RustType::Named(format!("{module}::{name}")),
+            other => other.clone(),
+        }
+    }
+}
+
 /// A generated string enum with a fallback variant for values the description did not list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumDef {

@@ -179,3 +179,86 @@ fn several_sources_need_qualified_operation_ids_and_operation_paths_resolve() {
         "{wrong_path:?}"
     );
 }
+
+/// A document whose only source is the Arazzo document `other` (written next to it), calling
+/// `workflow` of it.
+fn importing(name: &str, other: &str, workflow: &str) -> PathBuf {
+    let dir = project(
+        name,
+        &format!(
+            r#"arazzo: 1.0.1
+info: {{title: Caller, version: "1"}}
+sourceDescriptions:
+  - {{name: flows, url: other.arazzo.yml, type: arazzo}}
+workflows:
+  - workflowId: call
+    steps:
+      - stepId: run
+        workflowId: {workflow}
+        parameters:
+          - {{name: id, value: x}}
+"#
+        ),
+    );
+    std::fs::write(dir.join("other.arazzo.yml"), other).expect("write other");
+    dir
+}
+
+#[test]
+fn workflows_of_an_arazzo_source_are_checked_and_emitted_in_its_module() {
+    let callee = document(
+        "          - {name: id, in: path, value: $inputs.id}",
+        "            id: $inputs.id",
+    );
+    let dir = importing(
+        "imported-ok",
+        &callee,
+        "$sourceDescriptions.flows.tag-thing",
+    );
+    let code = expand_to_string("flow.arazzo.yml", &Options::new(&dir)).expect("expands");
+    assert!(code.contains("pub mod flows"), "{code}");
+    assert!(code.contains("flows::tag_thing("), "{code}");
+
+    let dir = importing(
+        "imported-typo",
+        &callee,
+        "$sourceDescriptions.flows.tag-thng",
+    );
+    let messages: Vec<String> = expand("flow.arazzo.yml", &Options::new(&dir))
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("`other.arazzo.yml` has no workflow `tag-thng`")
+            && messages[0].contains("did you mean `tag-thing`"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn arazzo_sources_that_import_each_other_are_refused() {
+    let back = r#"arazzo: 1.0.1
+info: {title: Back, version: "1"}
+sourceDescriptions:
+  - {name: caller, url: flow.arazzo.yml, type: arazzo}
+workflows:
+  - workflowId: noop
+    steps:
+      - stepId: again
+        workflowId: $sourceDescriptions.caller.call
+"#;
+    let dir = importing("imported-cycle", back, "$sourceDescriptions.flows.noop");
+    let messages: Vec<String> = expand("flow.arazzo.yml", &Options::new(&dir))
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("other.arazzo.yml:4:") && m.contains("cycle")),
+        "{messages:?}"
+    );
+}

@@ -14,7 +14,7 @@ use crate::types::RustType;
 
 use super::types::emit_struct;
 use super::values::{Scope, all_hold, first_failed, value_tokens};
-use super::{docs, ident, type_tokens};
+use super::{docs, ident, path, type_tokens};
 
 /// Everything a step arm needs to know about the workflow around it.
 struct Machine<'w> {
@@ -157,7 +157,7 @@ impl Machine<'_> {
     /// Awaits another workflow called with this workflow's inputs, by name.
     fn call_with_inputs(&self, call: &WorkflowCall, step: Option<&str>) -> TokenStream {
         let rt = self.rt;
-        let f = ident(&call.fn_name);
+        let f = path(&call.fn_name);
         let (workflow, callee) = (&self.workflow.id, &call.id);
         let step = match step {
             Some(step) => quote!(::std::option::Option::Some(#step)),
@@ -248,8 +248,8 @@ impl Machine<'_> {
                 inputs,
                 args,
             } => {
-                let f = ident(fn_name);
-                let inputs_ty = ident(inputs);
+                let f = path(fn_name);
+                let inputs_ty = path(inputs);
                 let args = value_tokens(&ValuePlan::Object(args.clone()), scope);
                 let attempt = quote! {
                     let arguments = #rt::__private::inputs_from::<#inputs_ty>(

@@ -422,7 +422,12 @@ fn read_parameter(
     Some(Parameter {
         name: name?,
         location,
-        value: value?,
+        // A missing value was reported; the parameter is kept so that the step is not also
+        // said to leave it unset.
+        value: value.unwrap_or(Node {
+            pos: node.pos,
+            kind: Kind::Null,
+        }),
         pos: node.pos,
     })
 }
@@ -479,14 +484,20 @@ fn read_criterion(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Cr
                     )?;
                     let kind = t.req_string("type")?;
                     let version = t.req_string("version")?;
-                    t.error(
-                        version.pos,
-                        format!(
-                            "`{}` version `{}` is not supported; only RFC 9535 JSONPath (`type: jsonpath`) is",
-                            kind.value, version.value
-                        ),
-                    );
-                    return None;
+                    match (kind.value.as_str(), version.value.as_str()) {
+                        ("jsonpath", "rfc9535") => (kind.value, kind.pos),
+                        ("xpath", _) => (kind.value, kind.pos),
+                        _ => {
+                            t.error(
+                                version.pos,
+                                format!(
+                                    "`{}` version `{}` is not supported; only RFC 9535 JSONPath (`type: jsonpath`, `version: rfc9535`) is",
+                                    kind.value, version.value
+                                ),
+                            );
+                            return None;
+                        }
+                    }
                 }
                 _ => {
                     f.error(

@@ -132,7 +132,7 @@ impl Planner<'_> {
         let signature = self.callee(id)?;
         for field in &signature.input_fields {
             let required = !matches!(field.ty, crate::types::RustType::Option(_));
-            let has = inputs.fields.iter().any(|f| f.wire == field.wire);
+            let has = inputs.unknown || inputs.fields.iter().any(|f| f.wire == field.wire);
             if required && !has {
                 self.error(
                     id.pos,

@@ -93,15 +93,8 @@ impl Planner<'_> {
         if let Some(found) = self.signature(&id.value) {
             return Some(found.clone());
         }
-        if id.value.starts_with("$sourceDescriptions.") {
-            self.error(
-                id.pos,
-                format!(
-                    "`{}`: workflows of other Arazzo documents are not supported yet",
-                    id.value
-                ),
-                None,
-            );
+        if let Some(rest) = id.value.strip_prefix("$sourceDescriptions.") {
+            return self.imported_workflow(id, rest);
         } else if !self.workflow_ids.contains(&id.value) {
             let hint = suggest(&id.value, self.workflow_ids.iter().map(String::as_str));
             self.error(
@@ -112,6 +105,45 @@ impl Planner<'_> {
         }
         // Otherwise it is part of a cycle, which was reported.
         None
+    }
+
+    /// `$sourceDescriptions.NAME.WORKFLOW_ID`: a workflow of an `arazzo` source description.
+    fn imported_workflow(&mut self, id: &Spanned<String>, rest: &str) -> Option<Signature> {
+        let (source, workflow) = rest.split_once('.').unwrap_or((rest, ""));
+        let Some(imported) = self.imported.iter().find(|s| s.name == source) else {
+            if self.sources.iter().any(|s| s.name == source) {
+                self.error(
+                    id.pos,
+                    format!("`{}`: source description `{source}` is an OpenAPI description; workflows come from `type: arazzo` sources", id.value),
+                    None,
+                );
+            } else if !self.sources_incomplete {
+                let hint = suggest(source, self.imported.iter().map(|s| s.name.as_str()));
+                self.error(
+                    id.pos,
+                    format!(
+                        "`{}`: there is no Arazzo source description `{source}`",
+                        id.value
+                    ),
+                    hint,
+                );
+            }
+            return None;
+        };
+        let found = imported.plan.signatures.iter().find(|s| s.id == workflow);
+        let Some(signature) = found else {
+            let hint = suggest(
+                workflow,
+                imported.plan.signatures.iter().map(|s| s.id.as_str()),
+            );
+            let message = format!(
+                "`{}`: `{}` has no workflow `{workflow}`",
+                id.value, imported.plan.file
+            );
+            self.error(id.pos, message, hint);
+            return None;
+        };
+        Some(signature.through(&imported.module, &id.value))
     }
 
     /// `dependsOn`: each workflow named runs first, with this workflow's inputs.

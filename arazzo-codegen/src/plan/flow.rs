@@ -96,6 +96,26 @@ impl Flow {
                 }
             }
         }
+        // Only what leaves a step that can run at all counts: the last step of a workflow whose
+        // earlier steps always end it does not end it too.
+        let mut reachable = vec![false; n];
+        if n > 0 {
+            reachable[0] = true;
+        }
+        let mut grew = true;
+        while grew {
+            grew = false;
+            for edge in &edges {
+                if let Some(to) = edge.to
+                    && reachable[edge.from]
+                    && !reachable[to]
+                {
+                    reachable[to] = true;
+                    grew = true;
+                }
+            }
+        }
+        edges.retain(|edge| reachable[edge.from]);
         let carried = |set: &[bool], edge: &Edge| -> Vec<bool> {
             let mut out = set.to_vec();
             if edge.succeeded {

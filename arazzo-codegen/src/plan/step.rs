@@ -346,10 +346,20 @@ impl<'a> Planner<'a> {
                 for required in op.params.iter().filter(|p| p.required) {
                     // A parameter the operation does not have whose name is close to this one:
                     // reported above with "did you mean".
+                    // (or the only parameter of the operation in that place).
+                    let alone = op
+                        .params
+                        .iter()
+                        .filter(|d| d.location == required.location)
+                        .count()
+                        == 1;
                     let misnamed = parameters.iter().any(|p| {
                         !op.params.iter().any(|d| d.name == p.name.value)
-                            && crate::diag::closest(&p.name.value, [required.name.as_str()])
-                                .is_some()
+                            && p.location.as_ref().map(|l| l.value.as_str())
+                                == Some(required.location.as_str())
+                            && (alone
+                                || crate::diag::closest(&p.name.value, [required.name.as_str()])
+                                    .is_some())
                     });
                     if !misnamed && !parameters.iter().any(|p| p.name.value == required.name) {
                         self.error(
@@ -420,7 +430,14 @@ impl<'a> Planner<'a> {
                 }
                 for field in &callee.input_fields {
                     let required = !matches!(field.ty, RustType::Option(_));
-                    if required && !args.iter().any(|(w, _)| *w == field.wire) {
+                    // Given (even if its value was reported), or misspelt (reported above).
+                    let given = parameters.iter().any(|p| {
+                        p.name.value == field.wire
+                            || (!callee.input_fields.iter().any(|f| f.wire == p.name.value)
+                                && crate::diag::closest(&p.name.value, [field.wire.as_str()])
+                                    .is_some())
+                    });
+                    if required && !given {
                         self.error(
                             step.id.pos,
                             format!(
@@ -682,6 +699,10 @@ impl<'a> Planner<'a> {
                 let hint = suggest(name, here.map(|p| p.name.as_str()))
                     .or_else(|| suggest(name, op.params.iter().map(|p| p.name.as_str())));
                 // Headers such as correlation ids are often sent without being described.
+                if location.value != "header" {
+                    // What the value reads is checked all the same.
+                    self.value_node(&param.value, ctx);
+                }
                 if location.value == "path" {
                     self.error(
                         param.name.pos,
@@ -716,6 +737,7 @@ impl<'a> Planner<'a> {
                         ),
                         Some(format!("write `in: {}`", declared[0].location)),
                     );
+                    self.value_node(&param.value, ctx);
                     return None;
                 }
                 location.value.clone()

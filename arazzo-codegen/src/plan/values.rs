@@ -534,7 +534,16 @@ impl Planner<'_> {
         };
         let outputs = &scope.outputs[index];
         let Some(found) = outputs.iter().find(|o| o.name == output) else {
-            let hint = suggest(output, outputs.iter().map(|o| o.name.as_str()));
+            // Another step that has this very output is more likely meant than a similar name.
+            let elsewhere = (0..scope.ids.len())
+                .find(|&i| i != index && scope.outputs[i].iter().any(|o| o.name == output));
+            let hint = match elsewhere {
+                Some(i) => Some(format!(
+                    "step `{}` has it: `$steps.{}.outputs.{output}`",
+                    scope.ids[i], scope.ids[i]
+                )),
+                None => suggest(output, outputs.iter().map(|o| o.name.as_str())),
+            };
             self.error(pos, format!("step `{step}` has no output `{output}`"), hint);
             return None;
         };

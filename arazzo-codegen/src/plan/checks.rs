@@ -1,0 +1,648 @@
+//! Checks that need only a schema or a pattern: a response member a step output reads that its
+//! schema rules out, a literal request payload its schema rejects, a regex or JSONPath query that
+//! does not parse.
+//!
+//! The schema checks are conservative: a false error is worse than a miss. A schema rules a
+//! member out only when it is *closed*: after `$ref`s, it says `additionalProperties: false` (or
+//! `unevaluatedProperties: false`) and has no `patternProperties`, `anyOf`, `oneOf`, `not` or
+//! `if`, nor do the `allOf` parts it is combined with; its members are then its own `properties`
+//! and those of its `allOf` parts. A schema whose `type` is `array` has only indices, and one
+//! whose `type` is a scalar has no members at all. Anything else may hold anything.
+
+use crate::diag::{Pos, suggest};
+use crate::load::{Kind, Node};
+use crate::model::{Spanned, Step};
+use crate::openapi::{OpenApi, Operation, is_json};
+
+use super::Planner;
+
+impl Planner<'_> {
+    /// Reports a step output's `$response.body#POINTER` that the response schema rules out
+    /// (see [`response_pointer`]); `status` is the one the step's criteria require.
+    pub(super) fn check_output_pointer(
+        &mut self,
+        api: &OpenApi,
+        op: &Operation,
+        status: Option<i64>,
+        pointer: &str,
+        expression: &Spanned<String>,
+    ) {
+        if let Some((message, hint)) = response_pointer(api, op, status, pointer) {
+            self.error(
+                expression.pos,
+                format!("`{}`: {message}", expression.value),
+                hint,
+            );
+        }
+    }
+
+    /// Reports what a step's literal payload sets that its operation's request schema rules
+    /// out, and the required members it leaves out (see [`payload`]).
+    pub(super) fn check_payload(&mut self, api: &OpenApi, op: &Operation, step: &Step) {
+        let Some(body) = &step.request_body else {
+            return;
+        };
+        let Some(value) = &body.payload else {
+            return;
+        };
+        let replaced: Vec<&str> = body
+            .replacements
+            .iter()
+            .map(|r| r.target.value.as_str())
+            .collect();
+        let content_type = body.content_type.as_ref().map(|c| c.value.as_str());
+        for (pos, message, hint) in payload(api, op, content_type, value, &replaced) {
+            self.error(pos, message, hint);
+        }
+    }
+}
+
+/// How deep `allOf` parts are followed, and nested payload objects checked.
+const MAX_DEPTH: usize = 16;
+
+/// A mistake found: where, what, and the hint.
+pub(super) type Finding = (Pos, String, Option<String>);
+
+/// What a schema allows a value's members to be.
+enum Shape<'a> {
+    /// An object with only these properties.
+    Closed(Vec<(&'a str, &'a Node)>),
+    /// Anything; these properties are known.
+    Open(Vec<(&'a str, &'a Node)>),
+    /// An array, with its `items` schema when one applies to every element.
+    Array(Option<&'a Node>),
+    /// A string, number, integer, boolean or null: no members.
+    Scalar(&'a str),
+}
+
+const COMBINATORS: [&str; 5] = ["anyOf", "oneOf", "not", "if", "patternProperties"];
+
+fn is_false(node: Option<&Node>) -> bool {
+    matches!(node.map(|n| &n.kind), Some(Kind::Bool(false)))
+}
+
+fn shape<'a>(api: &'a OpenApi, schema: &'a Node) -> Shape<'a> {
+    let node = api.resolve(schema);
+    let combined = COMBINATORS.iter().any(|k| node.get(k).is_some());
+    let mut properties = Vec::new();
+    // Whether every `allOf` part could be read and none loosens what the schema allows.
+    let mut parts_closed = true;
+    collect_properties(api, node, 0, &mut properties, &mut parts_closed);
+    if combined {
+        return Shape::Open(properties);
+    }
+    match node.get("type").and_then(Node::as_str) {
+        Some(kind @ ("string" | "number" | "integer" | "boolean" | "null")) => {
+            return Shape::Scalar(kind);
+        }
+        Some("array") => {
+            let items = match node.get("prefixItems") {
+                Some(_) => None,
+                None => node.get("items").filter(|i| i.as_map().is_some()),
+            };
+            return Shape::Array(items);
+        }
+        _ => {}
+    }
+    let closed =
+        is_false(node.get("additionalProperties")) || is_false(node.get("unevaluatedProperties"));
+    if closed && parts_closed && node.get("properties").is_some() {
+        Shape::Closed(properties)
+    } else {
+        Shape::Open(properties)
+    }
+}
+
+/// The `properties` of `node` and of its `allOf` parts; `closed` turns false when a part could
+/// add members the checker cannot see.
+fn collect_properties<'a>(
+    api: &'a OpenApi,
+    node: &'a Node,
+    depth: usize,
+    out: &mut Vec<(&'a str, &'a Node)>,
+    closed: &mut bool,
+) {
+    for (key, value) in node
+        .get("properties")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+    {
+        out.push((key.name.as_str(), value));
+    }
+    let Some(parts) = node.get("allOf") else {
+        return;
+    };
+    let Some(parts) = parts.as_seq() else {
+        *closed = false;
+        return;
+    };
+    if depth >= MAX_DEPTH {
+        *closed = false;
+        return;
+    }
+    for part in parts {
+        let part = api.resolve(part);
+        if part.get("$ref").is_some() || COMBINATORS.iter().any(|k| part.get(k).is_some()) {
+            // A reference that does not resolve here, or a part that allows alternatives.
+            *closed = false;
+        }
+        collect_properties(api, part, depth + 1, out, closed);
+    }
+}
+
+fn names<'a>(properties: &'a [(&'a str, &'a Node)]) -> impl Iterator<Item = &'a str> {
+    properties.iter().map(|(name, _)| *name)
+}
+
+fn find<'a>(properties: &[(&'a str, &'a Node)], name: &str) -> Option<&'a Node> {
+    properties
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, schema)| *schema)
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn is_index(token: &str) -> bool {
+    !token.is_empty()
+        && token.bytes().all(|b| b.is_ascii_digit())
+        && (token == "0" || !token.starts_with('0'))
+}
+
+/// Why a step output's `$response.body#POINTER` can never find a value, when the response its
+/// success criteria require (`$statusCode == N`), or the only response the operation declares,
+/// has a schema that says so. `(message, hint)`.
+pub(super) fn response_pointer(
+    api: &OpenApi,
+    op: &Operation,
+    status: Option<i64>,
+    pointer: &str,
+) -> Option<(String, Option<String>)> {
+    let (code, schema) = match (status, op.responses.as_slice()) {
+        (Some(status), responses) => responses
+            .iter()
+            .find(|(code, _)| *code == status.to_string())?,
+        (None, [only]) => only,
+        (None, _) => return None,
+    };
+    let mut node = schema.as_ref()?;
+    if pointer.is_empty() {
+        return None;
+    }
+    let tokens: Vec<String> = pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut at = String::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let place = if at.is_empty() {
+            format!("the `{code}` response of operation `{}`", op.id)
+        } else {
+            format!("`{at}` in the `{code}` response of operation `{}`", op.id)
+        };
+        match shape(api, node) {
+            Shape::Closed(properties) => match find(&properties, token) {
+                Some(next) => node = next,
+                None => {
+                    return Some((
+                        format!("{place} has no property `{token}`"),
+                        suggest(token, names(&properties)),
+                    ));
+                }
+            },
+            Shape::Open(properties) => node = find(&properties, token)?,
+            Shape::Array(items) => {
+                if !is_index(token) {
+                    let rest: Vec<String> = tokens[i..].iter().map(|t| escape(t)).collect();
+                    return Some((
+                        format!("{place} is an array; `{token}` is not an index"),
+                        Some(format!(
+                            "did you mean `$response.body#{at}/0/{}`?",
+                            rest.join("/")
+                        )),
+                    ));
+                }
+                node = items?;
+            }
+            Shape::Scalar(kind) => {
+                return Some((
+                    format!(
+                        "{place} is {} {kind}, which has no `/{}`",
+                        if kind == "integer" { "an" } else { "a" },
+                        escape(token)
+                    ),
+                    None,
+                ));
+            }
+        }
+        at.push('/');
+        at.push_str(&escape(token));
+    }
+    None
+}
+
+/// What a literal request payload (a YAML mapping) sets that the operation's request schema for
+/// that media type rules out, and the required properties it leaves out. `replaced` are the
+/// `replacements` targets, which may add members.
+pub(super) fn payload(
+    api: &OpenApi,
+    op: &Operation,
+    content_type: Option<&str>,
+    payload: &Node,
+    replaced: &[&str],
+) -> Vec<Finding> {
+    let essence = |media: &str| {
+        media
+            .split(';')
+            .next()
+            .unwrap_or(media)
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let index = match content_type {
+        Some(wanted) => op
+            .request_media
+            .iter()
+            .position(|m| essence(m) == essence(wanted)),
+        None if op.request_media.is_empty() => None,
+        None => Some(0),
+    };
+    let Some(index) = index else {
+        return Vec::new();
+    };
+    let media = essence(&op.request_media[index]);
+    let structured = is_json(&media)
+        || media == "application/x-www-form-urlencoded"
+        || media == "multipart/form-data";
+    let Some(Some(schema)) = op.request_schemas.get(index) else {
+        return Vec::new();
+    };
+    if !structured || payload.as_map().is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let checker = PayloadChecker {
+        api,
+        operation: &op.id,
+        replaced,
+    };
+    checker.value(payload, schema, "", 0, &mut out);
+    out
+}
+
+struct PayloadChecker<'a> {
+    api: &'a OpenApi,
+    operation: &'a str,
+    replaced: &'a [&'a str],
+}
+
+impl PayloadChecker<'_> {
+    fn value(&self, value: &Node, schema: &Node, at: &str, depth: usize, out: &mut Vec<Finding>) {
+        if depth >= MAX_DEPTH {
+            return;
+        }
+        let place = if at.is_empty() {
+            format!("the request body of operation `{}`", self.operation)
+        } else {
+            format!(
+                "`{at}` in the request body of operation `{}`",
+                self.operation
+            )
+        };
+        let shape = shape(self.api, schema);
+        let closed = matches!(shape, Shape::Closed(_));
+        match (&value.kind, shape) {
+            (Kind::Map(entries), Shape::Closed(properties) | Shape::Open(properties)) => {
+                for (key, member) in entries {
+                    let inner = format!("{at}/{}", escape(&key.name));
+                    match find(&properties, &key.name) {
+                        Some(member_schema) => {
+                            self.value(member, member_schema, &inner, depth + 1, out);
+                        }
+                        None if closed => out.push((
+                            key.pos,
+                            format!("{place} has no property `{}`", key.name),
+                            suggest(&key.name, names(&properties)),
+                        )),
+                        None => {}
+                    }
+                }
+                for name in required(self.api, self.api.resolve(schema), 0) {
+                    // OpenAPI: a required `readOnly` property is required in responses only.
+                    let read_only = find(&properties, name).is_some_and(|s| {
+                        matches!(
+                            self.api.resolve(s).get("readOnly").map(|n| &n.kind),
+                            Some(Kind::Bool(true))
+                        )
+                    });
+                    if read_only {
+                        continue;
+                    }
+                    let target = format!("{at}/{}", escape(name));
+                    let set = entries.iter().any(|(k, _)| k.name == name)
+                        || self.replaced.iter().any(|r| {
+                            *r == target
+                                || r.strip_prefix(target.as_str())
+                                    .is_some_and(|rest| rest.starts_with('/'))
+                        });
+                    if set {
+                        continue;
+                    }
+                    // A misspelt member: reported above when the schema is closed.
+                    let misspelt = entries.iter().find(|(k, _)| {
+                        find(&properties, &k.name).is_none()
+                            && crate::diag::closest(&k.name, [name]).is_some()
+                    });
+                    match misspelt {
+                        Some(_) if closed => {}
+                        _ => out.push((
+                            value.pos,
+                            format!("{place} requires `{name}`, which the payload does not set"),
+                            misspelt.map(|(k, _)| {
+                                format!("the payload sets `{}`; did you mean `{name}`?", k.name)
+                            }),
+                        )),
+                    }
+                }
+            }
+            (Kind::Seq(items), Shape::Array(Some(item_schema))) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.value(item, item_schema, &format!("{at}/{i}"), depth + 1, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The `required` names of a schema and of its `allOf` parts.
+fn required<'a>(api: &'a OpenApi, node: &'a Node, depth: usize) -> Vec<&'a str> {
+    let mut out: Vec<&str> = node
+        .get("required")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .collect();
+    if depth < MAX_DEPTH {
+        for part in node.get("allOf").and_then(Node::as_seq).unwrap_or_default() {
+            for name in required(api, api.resolve(part), depth + 1) {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Why an `operationPath` pointer (split into unescaped tokens) reaches no operation of `api`:
+/// `(reason, hint)`.
+pub(super) fn operation_path_miss(api: &OpenApi, tokens: &[String]) -> (String, Option<String>) {
+    let methods = |path: &str| -> Vec<String> {
+        api.operations
+            .iter()
+            .filter(|op| op.path == path)
+            .map(|op| op.method.to_ascii_lowercase())
+            .collect()
+    };
+    let mut paths: Vec<&str> = Vec::new();
+    for op in &api.operations {
+        if !paths.contains(&op.path.as_str()) {
+            paths.push(&op.path);
+        }
+    }
+    match tokens {
+        [first, path, rest @ ..] if first == "paths" && rest.len() <= 1 => {
+            let here = methods(path);
+            if here.is_empty() {
+                return (
+                    format!("it has no path `{path}`"),
+                    suggest(path, paths.iter().copied()),
+                );
+            }
+            let listed = here
+                .iter()
+                .map(|m| format!("`#/paths/{}/{m}`", escape(path)))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            match rest {
+                [] => (
+                    format!("it points at the path `{path}`, not at one of its operations"),
+                    Some(format!("add the method: {listed}")),
+                ),
+                [method, ..] => (
+                    format!("the path `{path}` has no `{method}` operation"),
+                    Some(format!("expected {listed}")),
+                ),
+            }
+        }
+        _ => (
+            "expected `#/paths/<path, each `/` written `~1`>/<method>`".to_owned(),
+            None,
+        ),
+    }
+}
+
+/// Why a `regex` criterion does not compile: `(byte offset in the pattern, reason)`.
+pub(super) fn regex_error(pattern: &str) -> Option<(usize, String)> {
+    let error = regex::Regex::new(pattern).err()?;
+    let regex::Error::Syntax(text) = &error else {
+        return Some((0, error.to_string()));
+    };
+    // The syntax error is laid out as the pattern, a line with a caret under the mistake, and
+    // `error: REASON`; only a one-line pattern is shown that way.
+    let lines: Vec<&str> = text.lines().collect();
+    let reason = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.strip_prefix("error: "))
+        .unwrap_or(text.as_str())
+        .to_owned();
+    let offset = match lines.as_slice() {
+        [_, shown, caret, ..] if shown.strip_prefix("    ") == Some(pattern) => caret
+            .find('^')
+            .and_then(|column| column.checked_sub(4))
+            .filter(|column| *column <= pattern.len())
+            .unwrap_or(0),
+        _ => 0,
+    };
+    Some((offset, reason))
+}
+
+/// Why a `jsonpath` criterion is not an RFC 9535 query: `(byte offset, reason, hint)`.
+pub(super) fn jsonpath_error(query: &str) -> Option<(usize, String, Option<String>)> {
+    let error = serde_json_path::JsonPath::parse(query).err()?;
+    let hint = (!query.trim_start().starts_with('$'))
+        .then(|| "a JSONPath query starts with `$`, the context value".to_owned());
+    let offset = error.position().min(query.len());
+    Some((offset, error.message().to_owned(), hint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(text: &str) -> OpenApi {
+        let root = crate::load::parse(text, "t.yml").expect("yaml");
+        OpenApi::from_node(root, "t.yml").expect("openapi")
+    }
+
+    const SHOP: &str = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: create
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [item]
+              properties:
+                item: {type: string}
+                total:
+                  type: object
+                  required: [amount]
+                  properties: {amount: {type: number}}
+                  additionalProperties: false
+              additionalProperties: false
+      responses:
+        "201":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Order'}
+        default:
+          description: problem
+          content:
+            application/json:
+              schema: {type: object}
+components:
+  schemas:
+    Base:
+      type: object
+      properties: {id: {type: string}}
+    Order:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+      type: object
+      properties:
+        status: {type: string}
+        lines: {type: array, items: {type: object, properties: {sku: {type: string}}}}
+        extra: {type: object}
+      additionalProperties: false
+"#;
+
+    fn pointer(status: Option<i64>, p: &str) -> Option<String> {
+        let api = api(SHOP);
+        let op = api.operation("create").expect("op");
+        response_pointer(&api, op, status, p).map(|(m, h)| match h {
+            Some(h) => format!("{m}; {h}"),
+            None => m,
+        })
+    }
+
+    #[test]
+    fn a_closed_response_schema_rules_out_other_names() {
+        assert_eq!(
+            pointer(Some(201), "/stats").as_deref(),
+            Some(
+                "the `201` response of operation `create` has no property `stats`; did you mean `status`?"
+            )
+        );
+        // `id` comes from an `allOf` part.
+        assert_eq!(pointer(Some(201), "/id"), None);
+        assert_eq!(
+            pointer(Some(201), "/status/code").as_deref(),
+            Some(
+                "`/status` in the `201` response of operation `create` is a string, which has no `/code`"
+            )
+        );
+        assert_eq!(
+            pointer(Some(201), "/lines/sku").as_deref(),
+            Some(
+                "`/lines` in the `201` response of operation `create` is an array; `sku` is not an index; did you mean `$response.body#/lines/0/sku`?"
+            )
+        );
+        assert_eq!(pointer(Some(201), "/lines/0/sku"), None);
+    }
+
+    #[test]
+    fn open_or_unknown_schemas_allow_anything() {
+        // Open nested object, unknown members below an index, no exact status with two responses,
+        // a status the operation does not declare.
+        assert_eq!(pointer(Some(201), "/extra/anything"), None);
+        assert_eq!(pointer(Some(201), "/lines/0/whatever"), None);
+        assert_eq!(pointer(None, "/stats"), None);
+        assert_eq!(pointer(Some(200), "/stats"), None);
+        assert_eq!(pointer(Some(201), ""), None);
+    }
+
+    #[test]
+    fn a_combinator_opens_the_schema() {
+        let text = SHOP.replace(
+            "      additionalProperties: false\n\"#",
+            "      additionalProperties: false\n      oneOf: [{required: [id]}]\n\"#",
+        );
+        let text = text.replace(
+            "      type: object\n      properties:\n        status",
+            "      oneOf: [{required: [status]}]\n      type: object\n      properties:\n        status",
+        );
+        let api = api(&text);
+        let op = api.operation("create").expect("op");
+        assert_eq!(response_pointer(&api, op, Some(201), "/stats"), None);
+    }
+
+    #[test]
+    fn a_payload_is_checked_against_a_closed_request_schema() {
+        let api = api(SHOP);
+        let op = api.operation("create").expect("op");
+        let body = crate::load::parse("itme: x\ntotal: {amount: 1, currency: EUR}\n", "b.yml")
+            .expect("yaml");
+        let found: Vec<String> = payload(&api, op, None, &body, &[])
+            .into_iter()
+            .map(|(pos, m, h)| format!("{}:{} {m} {h:?}", pos.line, pos.col))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                "1:1 the request body of operation `create` has no property `itme` Some(\"did you mean `item`?\")",
+                "2:20 `/total` in the request body of operation `create` has no property `currency` Some(\"expected one of `amount`\")",
+            ]
+        );
+        let body = crate::load::parse("note: x\n", "b.yml").expect("yaml");
+        let found: Vec<String> = payload(&api, op, None, &body, &[])
+            .into_iter()
+            .map(|(_, m, _)| m)
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                "the request body of operation `create` has no property `note`",
+                "the request body of operation `create` requires `item`, which the payload does not set",
+            ]
+        );
+        // A replacement may add the required member; another media type is not checked.
+        let body = crate::load::parse("total: {amount: 1}\n", "b.yml").expect("yaml");
+        assert!(payload(&api, op, None, &body, &["/item"]).is_empty());
+        assert!(payload(&api, op, Some("text/plain"), &body, &[]).is_empty());
+    }
+
+    #[test]
+    fn pattern_errors_say_where() {
+        assert_eq!(
+            regex_error("^(open|paid"),
+            Some((1, "unclosed group".to_owned()))
+        );
+        assert_eq!(regex_error("^(open|paid)$"), None);
+        let (offset, _, hint) = jsonpath_error("lines[*]").expect("invalid");
+        assert_eq!(offset, 0);
+        assert!(hint.is_some());
+        assert_eq!(jsonpath_error("$[?@.a == 'x']"), None);
+    }
+}
