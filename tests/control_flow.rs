@@ -364,6 +364,8 @@ async fn a_step_calls_a_workflow_and_gets_its_outputs_typed() {
     assert_eq!(job_id, "job-1");
     assert_eq!(result, Some(42));
     assert_eq!(out.cancelled, JobStatus::Failed);
+    // `$outputs.jobId#` (an Arazzo 1.1 pointer after a called workflow's output).
+    assert_eq!(out.job_id_as_json, json!("job-1"));
     let log = server.log();
     assert_eq!(log[0].1.as_deref(), Some("nested-quick"));
     assert_eq!(
@@ -408,6 +410,7 @@ async fn depends_on_runs_first_and_its_outputs_are_readable() {
     .expect("report");
     assert_eq!(out.job_id, "job-1");
     assert_eq!(out.status, JobStatus::Done);
+    assert_eq!(out.job_id_as_json, json!("job-1"));
     // run-job's poll loop, then report's own read.
     assert_eq!(server.count("GET /jobs/job-1"), 4);
     // No request id input: the header is left out rather than sent empty.

@@ -38,10 +38,12 @@ pub enum Expr {
         /// A pointer into the input's value.
         pointer: Option<String>,
     },
-    /// `$outputs.NAME` (a workflow's own outputs)
+    /// `$outputs.NAME[#POINTER]` (the outputs of the workflow a step calls)
     Outputs {
         /// The output's name.
         name: String,
+        /// A pointer into the output's value.
+        pointer: Option<String>,
     },
     /// `$steps.STEP.outputs.NAME[#POINTER]`
     Steps {
@@ -58,6 +60,8 @@ pub enum Expr {
         workflow: String,
         /// The output name, when the expression reads `.outputs.NAME`.
         output: Option<String>,
+        /// A pointer into the output's value.
+        pointer: Option<String>,
     },
     /// `$sourceDescriptions.NAME[.…]`
     SourceDescriptions {
@@ -86,7 +90,7 @@ impl fmt::Display for Expr {
             Expr::Request(_) => f.write_str("$request"),
             Expr::Response(_) => f.write_str("$response"),
             Expr::Inputs { name, .. } => write!(f, "$inputs.{name}"),
-            Expr::Outputs { name } => write!(f, "$outputs.{name}"),
+            Expr::Outputs { name, .. } => write!(f, "$outputs.{name}"),
             Expr::Steps { step, .. } => write!(f, "$steps.{step}"),
             Expr::Workflows { workflow, .. } => write!(f, "$workflows.{workflow}"),
             Expr::SourceDescriptions { name } => write!(f, "$sourceDescriptions.{name}"),
@@ -189,8 +193,9 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
             name: need_rest("NAME")?.to_owned(),
             pointer,
         }),
-        "$outputs" => no_pointer(Expr::Outputs {
+        "$outputs" => Ok(Expr::Outputs {
             name: need_rest("NAME")?.to_owned(),
+            pointer,
         }),
         "$steps" => {
             let rest = need_rest("STEP_ID.outputs.NAME")?;
@@ -218,9 +223,10 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
                 None => None,
                 Some(field) => Some(parse_outputs_field(field, root.len() + workflow.len() + 2)?),
             };
-            no_pointer(Expr::Workflows {
+            Ok(Expr::Workflows {
                 workflow: workflow.to_owned(),
                 output,
+                pointer,
             })
         }
         "$sourceDescriptions" => {

@@ -249,6 +249,8 @@ pub enum ValuePlan {
         field: String,
         /// Its type.
         ty: RustType,
+        /// A JSON pointer into the value.
+        pointer: Option<String>,
     },
     /// An output of the workflow the current step called (`$outputs.NAME`).
     NestedOutput {
@@ -256,6 +258,8 @@ pub enum ValuePlan {
         field: String,
         /// Its type.
         ty: RustType,
+        /// A JSON pointer into the value.
+        pointer: Option<String>,
     },
     /// A string with embedded values.
     Template(Vec<TemplatePiece>),
@@ -623,7 +627,9 @@ impl<'a> Planner<'a> {
                 ValuePlan::Input {
                     ty, pointer: None, ..
                 }
-                | ValuePlan::DependencyOutput { ty, .. } => ty.clone(),
+                | ValuePlan::DependencyOutput {
+                    ty, pointer: None, ..
+                } => ty.clone(),
                 ValuePlan::StepOutput {
                     ty,
                     certain,

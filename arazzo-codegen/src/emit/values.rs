@@ -90,13 +90,18 @@ pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
             let read = scope.step_output(var, step, output);
             at(quote!(#rt::__private::to_json(#read)), pointer)
         }
-        ValuePlan::DependencyOutput { var, field, .. } => {
+        ValuePlan::DependencyOutput {
+            var,
+            field,
+            pointer,
+            ..
+        } => {
             let (var, field) = (ident(var), ident(field));
-            quote!(#rt::__private::to_json(&#var.#field))
+            at(quote!(#rt::__private::to_json(&#var.#field)), pointer)
         }
-        ValuePlan::NestedOutput { field, .. } => {
+        ValuePlan::NestedOutput { field, pointer, .. } => {
             let field = ident(field);
-            quote!(#rt::__private::to_json(&called.#field))
+            at(quote!(#rt::__private::to_json(&called.#field)), pointer)
         }
         ValuePlan::Template(pieces) => {
             let parts = pieces.iter().map(|p| match p {

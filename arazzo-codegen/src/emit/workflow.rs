@@ -489,7 +489,12 @@ impl Machine<'_> {
                     }
                 }
             }
-            ValuePlan::DependencyOutput { var, field, .. } => {
+            ValuePlan::DependencyOutput {
+                var,
+                field,
+                pointer: None,
+                ..
+            } => {
                 let (var, field) = (ident(var), ident(field));
                 quote!(::std::clone::Clone::clone(&#var.#field))
             }

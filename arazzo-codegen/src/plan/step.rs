@@ -114,7 +114,13 @@ impl<'a> Planner<'a> {
             let (from, ty) = match (parsed, bound) {
                 // The step is not bound (reported): keep the name so reads are still checked.
                 (_, None) => (OutputSource::Status, RustType::Json),
-                (Expr::Outputs { name: output }, Some(Bound::Workflow(callee))) => {
+                (
+                    Expr::Outputs {
+                        name: output,
+                        pointer,
+                    },
+                    Some(Bound::Workflow(callee)),
+                ) => {
                     let Some(field) = callee.output_fields.iter().find(|f| f.wire == output) else {
                         let hint = suggest(
                             &output,
@@ -127,7 +133,17 @@ impl<'a> Planner<'a> {
                         );
                         continue;
                     };
-                    (OutputSource::Nested(field.ident.clone()), field.ty.clone())
+                    match pointer {
+                        None => (OutputSource::Nested(field.ident.clone()), field.ty.clone()),
+                        pointer => {
+                            let value = ValuePlan::NestedOutput {
+                                field: field.ident.clone(),
+                                ty: field.ty.clone(),
+                                pointer,
+                            };
+                            (OutputSource::Computed(value), RustType::Json)
+                        }
+                    }
                 }
                 (other, Some(Bound::Workflow(_))) => {
                     self.error(

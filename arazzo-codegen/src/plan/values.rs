@@ -317,7 +317,11 @@ impl Planner<'_> {
                 output,
                 pointer,
             } => self.step_output(step, output.as_deref(), pointer, pos, ctx),
-            Expr::Workflows { workflow, output } => {
+            Expr::Workflows {
+                workflow,
+                output,
+                pointer,
+            } => {
                 let Some(dep) = ctx.deps.iter().find(|d| d.id == *workflow) else {
                     self.error(
                         pos,
@@ -353,9 +357,10 @@ impl Planner<'_> {
                     var: dep.var.clone(),
                     field: field.ident.clone(),
                     ty: field.ty.clone(),
+                    pointer: pointer.clone(),
                 })
             }
-            Expr::Outputs { name } => match (ctx.place, ctx.nested) {
+            Expr::Outputs { name, pointer } => match (ctx.place, ctx.nested) {
                 (Place::Nested, Some(fields)) => {
                     let Some(field) = fields.iter().find(|f| f.wire == *name) else {
                         let hint = suggest(name, fields.iter().map(|f| f.wire.as_str()));
@@ -369,6 +374,7 @@ impl Planner<'_> {
                     Some(ValuePlan::NestedOutput {
                         field: field.ident.clone(),
                         ty: field.ty.clone(),
+                        pointer: pointer.clone(),
                     })
                 }
                 // The called workflow was not found; that was reported.
