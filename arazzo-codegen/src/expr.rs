@@ -219,9 +219,21 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
                 Some((workflow, field)) => (workflow, Some(field)),
                 None => (rest, None),
             };
+            let offset = root.len() + workflow.len() + 2;
+            if let Some(input) = field.and_then(|f| f.strip_prefix("inputs.")) {
+                return Err(ExprError {
+                    offset,
+                    message: format!(
+                        "reading another workflow's inputs (`inputs.{input}`) is not supported yet"
+                    ),
+                    hint: Some(format!(
+                        "a workflow in `dependsOn` gets this workflow's inputs by name: read `$inputs.{input}`"
+                    )),
+                });
+            }
             let output = match field {
                 None => None,
-                Some(field) => Some(parse_outputs_field(field, root.len() + workflow.len() + 2)?),
+                Some(field) => Some(parse_outputs_field(field, offset)?),
             };
             Ok(Expr::Workflows {
                 workflow: workflow.to_owned(),

@@ -1,6 +1,7 @@
 //! The one error type of every generated workflow.
 
 use std::fmt;
+use std::time::Duration;
 
 /// Where in a workflow an error happened: every field is known when the code is generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +75,9 @@ pub enum Error {
     },
 
     /// The request could not be sent or its response not read (connection refused, timeout, ...).
-    #[error("{context}: request failed: {source}")]
+    ///
+    /// `Display` gives the whole chain of causes (a timeout says `timed out`), without any URL.
+    #[error("{context}: request failed: {}", transport_reason(source))]
     Transport {
         /// Where it happened.
         context: Box<StepContext>,
@@ -160,6 +163,23 @@ pub enum Error {
         body_excerpt: String,
     },
 
+    /// The whole run took longer than
+    /// [`ClientBuilder::workflow_timeout`](crate::ClientBuilder::workflow_timeout): it was
+    /// stopped where it was, its request in flight abandoned.
+    #[error(
+        "workflow `{workflow}` did not finish within {timeout:?}{}",
+        running_suffix(*workflow, running)
+    )]
+    WorkflowTimedOut {
+        /// The `workflowId` of the run that was called.
+        workflow: &'static str,
+        /// The step that was running when the time ran out, as `(workflowId, stepId)`: the
+        /// workflow differs from `workflow` when the step belongs to a workflow the run called.
+        running: Option<(&'static str, &'static str)>,
+        /// The limit.
+        timeout: Duration,
+    },
+
     /// The run made more step executions than [`ClientBuilder::max_step_executions`] allows: a
     /// `goto` or `retry` cycle that does not end.
     ///
@@ -176,10 +196,10 @@ pub enum Error {
         budget: u32,
     },
 
-    /// A step output was read before the step that sets it had completed (possible only when
-    /// `goto` actions skip steps).
+    /// A step output was read that is not set: a `goto` skipped the step that sets it, or the
+    /// step's response had no value for it and a success action moved on without it.
     #[error(
-        "workflow `{workflow}`{}: output `{output}` of step `{source_step}` is not available: that step has not completed",
+        "workflow `{workflow}`{}: output `{output}` of step `{source_step}` is not available: that step did not complete, or its response had no value for it",
         reader_suffix(reader)
     )]
     OutputUnavailable {
@@ -246,6 +266,30 @@ pub enum Error {
     },
 }
 
+fn running_suffix(workflow: &str, running: &Option<(&'static str, &'static str)>) -> String {
+    match running {
+        Some((w, step)) if *w == workflow => format!("; step `{step}` was running"),
+        Some((w, step)) => format!("; step `{step}` of workflow `{w}` was running"),
+        None => String::new(),
+    }
+}
+
+/// The causes of a transport error, outermost first. reqwest's own message for a timeout does
+/// not say so ("error sending request"), and the cause that does is easy to lose.
+fn transport_reason(source: &reqwest::Error) -> String {
+    let mut text = source.to_string();
+    let mut cause = std::error::Error::source(source);
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    if source.is_timeout() && !text.contains("timed out") {
+        text.insert_str(0, "timed out: ");
+    }
+    text
+}
+
 fn reader_suffix(reader: &Option<&'static str>) -> String {
     reader.map_or_else(String::new, |step| format!(", step `{step}`"))
 }
@@ -263,6 +307,7 @@ impl Error {
     pub fn context(&self) -> Option<&StepContext> {
         match self {
             Error::Config(_)
+            | Error::WorkflowTimedOut { .. }
             | Error::StepBudgetExhausted { .. }
             | Error::OutputUnavailable { .. }
             | Error::InvalidInputs { .. } => None,
@@ -296,6 +341,7 @@ impl Error {
             Error::Transport { source, .. } => source.status().map(|s| s.as_u16()),
             Error::Config(_)
             | Error::InvalidRequest { .. }
+            | Error::WorkflowTimedOut { .. }
             | Error::StepBudgetExhausted { .. }
             | Error::OutputUnavailable { .. }
             | Error::InvalidInputs { .. }

@@ -149,6 +149,15 @@ impl<'c> StepRequest<'c> {
         self.body = Some((content_type.to_owned(), body.to_string().into_bytes()));
     }
 
+    /// Sets a JSON body written as text in the document (a templated payload): sent as
+    /// written; `$request.body` reads it as JSON when it parses.
+    pub fn json_text_body(&mut self, content_type: &str, body: String) {
+        if let Some(sent) = &mut self.sent {
+            sent.body = serde_json::from_str(&body).unwrap_or_else(|_| Value::String(body.clone()));
+        }
+        self.body = Some((content_type.to_owned(), body.into_bytes()));
+    }
+
     /// Sets a text body (a string payload sent as written, e.g. `text/plain`).
     pub fn text_body(&mut self, content_type: &str, body: String) {
         if let Some(sent) = &mut self.sent {

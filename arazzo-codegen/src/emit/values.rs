@@ -65,6 +65,21 @@ pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
                         }
                     }
                 }
+                // So does the output of a step a `goto` skipped.
+                ValuePlan::StepOutput {
+                    var,
+                    certain: false,
+                    pointer,
+                    ..
+                } => {
+                    let var = ident(var);
+                    let value = at(quote!(#rt::__private::to_json(value)), pointer);
+                    quote! {
+                        if let ::std::option::Option::Some(value) = &#var {
+                            map.insert(::std::string::String::from(#k), #value);
+                        }
+                    }
+                }
                 v => {
                     let v = value_tokens(v, scope);
                     quote!(map.insert(::std::string::String::from(#k), #v);)

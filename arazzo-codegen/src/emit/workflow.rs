@@ -200,6 +200,29 @@ impl Machine<'_> {
             StepCall::Operation { op, params, body } => {
                 let operation = emit_operation(op, rt);
                 let params = params.iter().map(|(location, name, plan)| {
+                    // A query, header or cookie from a step a `goto` skipped is left out, like
+                    // an absent optional input.
+                    if let ValuePlan::StepOutput {
+                        var,
+                        certain: false,
+                        pointer: None,
+                        ..
+                    } = plan
+                        && !matches!(location.as_str(), "path" | "querystring")
+                    {
+                        let var = ident(var);
+                        let set = match location.as_str() {
+                            "query" => quote!(request.query_param(#name, &value);),
+                            "cookie" => quote!(request.cookie_param(#name, &value);),
+                            _ => quote!(request.header_param(#name, &value)?;),
+                        };
+                        return quote! {
+                            if let ::std::option::Option::Some(value) = &#var {
+                                let value = #rt::__private::to_json(value);
+                                #set
+                            }
+                        };
+                    }
                     let value = value_tokens(plan, scope);
                     match location.as_str() {
                         "path" => quote!(request.path_param(#name, &#value)?;),
@@ -298,7 +321,24 @@ impl Machine<'_> {
                     }
                 }
             };
-            quote!(#var = ::std::option::Option::Some(#read);)
+            // With success actions, a response may lack an output on purpose (the action that
+            // applies to it goes elsewhere or ends): absent outputs are left unset, and an
+            // error only where they are read.
+            let lenient = match (&o.from, &o.ty) {
+                _ if step.on_success.is_empty() => None,
+                (OutputSource::Body(pointer), ty) if !matches!(ty, RustType::Option(_)) => {
+                    let ty = type_tokens(ty, rt);
+                    Some(quote!(response.body_output_nullable::<#ty>(#expression, #pointer)?))
+                }
+                (OutputSource::Header(header), _) => Some(quote!(
+                    response.header(#header).as_str().map(::std::borrow::ToOwned::to_owned)
+                )),
+                _ => None,
+            };
+            match lenient {
+                Some(read) => quote!(#var = #read;),
+                None => quote!(#var = ::std::option::Option::Some(#read);),
+            }
         });
         let slots: Vec<usize> = step
             .on_failure
@@ -537,7 +577,13 @@ fn body_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
     let send = if media == "application/x-www-form-urlencoded" {
         quote!(request.form_body(#content_type, &payload);)
     } else if crate::openapi::is_json(content_type) {
-        quote!(request.json_body(#content_type, &payload);)
+        match &body.payload {
+            // JSON written as text (the specification's templated payloads): sent as written.
+            ValuePlan::Template(_) | ValuePlan::Literal(LiteralJson::Str(_)) => quote! {
+                request.json_text_body(#content_type, #rt::__private::to_text(&payload).unwrap_or_default());
+            },
+            _ => quote!(request.json_body(#content_type, &payload);),
+        }
     } else {
         match &body.payload {
             ValuePlan::Template(_) | ValuePlan::Literal(LiteralJson::Str(_)) => quote! {
