@@ -197,7 +197,10 @@ fn plan_imported(
             diags.push(Diagnostic::new(
                 shown,
                 None,
-                format!("cannot read Arazzo source description `{shown}`: {e}"),
+                format!(
+                    "cannot read Arazzo source description `{shown}`: {}",
+                    diag::io_reason(&e)
+                ),
             ));
             return None;
         }

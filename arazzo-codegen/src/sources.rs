@@ -65,6 +65,17 @@ pub fn load_all(
                 ));
                 continue;
             }
+            if let Err(e) = std::fs::metadata(&path) {
+                diags.push(Diagnostic::new(
+                    file,
+                    Some(source.url.pos),
+                    format!(
+                        "cannot read Arazzo source description `{shown}`: {}",
+                        crate::diag::io_reason(&e)
+                    ),
+                ));
+                continue;
+            }
             let plan = crate::plan_imported(&path, &shown, manifest_dir, diags, files, importing);
             match plan {
                 Some(plan) => loaded.arazzo.push(ArazzoSource {

@@ -590,11 +590,11 @@ fn read_action(
                         Some(t.pos),
                         format!(
                             "`type: {other}` is not allowed in {what}; expected {}",
-                            allowed
-                                .iter()
-                                .map(|a| format!("`{a}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            if success {
+                                "`end` or `goto`"
+                            } else {
+                                "`end`, `goto` or `retry`"
+                            }
                         ),
                     )
                     .with_hint(hint),

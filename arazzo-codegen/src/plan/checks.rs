@@ -57,8 +57,10 @@ impl Planner<'_> {
     }
 }
 
-/// How deep `allOf` parts are followed, and nested payload objects checked.
+/// How deep nested payload objects are checked.
 const MAX_DEPTH: usize = 16;
+/// How many schemas one `allOf` combination may gather (past that, nothing is ruled out).
+const MAX_PARTS: usize = 256;
 
 /// A mistake found: where, what, and the hint.
 pub(super) type Finding = (Pos, String, Option<String>);
@@ -87,7 +89,7 @@ fn shape<'a>(api: &'a OpenApi, schema: &'a Node) -> Shape<'a> {
     let mut properties = Vec::new();
     // Whether every `allOf` part could be read and none loosens what the schema allows.
     let mut parts_closed = true;
-    collect_properties(api, node, 0, &mut properties, &mut parts_closed);
+    collect_properties(api, node, &mut properties, &mut parts_closed);
     if combined {
         return Shape::Open(properties);
     }
@@ -118,36 +120,52 @@ fn shape<'a>(api: &'a OpenApi, schema: &'a Node) -> Shape<'a> {
 fn collect_properties<'a>(
     api: &'a OpenApi,
     node: &'a Node,
-    depth: usize,
     out: &mut Vec<(&'a str, &'a Node)>,
     closed: &mut bool,
 ) {
-    for (key, value) in node
-        .get("properties")
-        .and_then(Node::as_map)
-        .unwrap_or_default()
-    {
-        out.push((key.name.as_str(), value));
-    }
-    let Some(parts) = node.get("allOf") else {
-        return;
-    };
-    let Some(parts) = parts.as_seq() else {
+    let parts = all_of(api, node);
+    if parts.len() >= MAX_PARTS {
         *closed = false;
-        return;
-    };
-    if depth >= MAX_DEPTH {
-        *closed = false;
-        return;
     }
     for part in parts {
-        let part = api.resolve(part);
-        if part.get("$ref").is_some() || COMBINATORS.iter().any(|k| part.get(k).is_some()) {
+        if !std::ptr::eq(part, node)
+            && (part.get("$ref").is_some() || COMBINATORS.iter().any(|k| part.get(k).is_some()))
+        {
             // A reference that does not resolve here, or a part that allows alternatives.
             *closed = false;
         }
-        collect_properties(api, part, depth + 1, out, closed);
+        if part.get("allOf").is_some_and(|p| p.as_seq().is_none()) {
+            *closed = false;
+        }
+        for (key, value) in part
+            .get("properties")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            out.push((key.name.as_str(), value));
+        }
     }
+}
+
+/// `node` and every schema its `allOf`s combine it with (through `$ref`s), each once: a cycle or
+/// a diamond of references cannot make the walk explode.
+fn all_of<'a>(api: &'a OpenApi, node: &'a Node) -> Vec<&'a Node> {
+    let mut found: Vec<&Node> = vec![node];
+    let mut at = 0;
+    while at < found.len() && found.len() < MAX_PARTS {
+        let parts = found[at]
+            .get("allOf")
+            .and_then(Node::as_seq)
+            .unwrap_or_default();
+        for part in parts {
+            let part = api.resolve(part);
+            if !found.iter().any(|f| std::ptr::eq(*f, part)) {
+                found.push(part);
+            }
+        }
+        at += 1;
+    }
+    found
 }
 
 fn names<'a>(properties: &'a [(&'a str, &'a Node)]) -> impl Iterator<Item = &'a str> {
@@ -330,7 +348,7 @@ impl PayloadChecker<'_> {
                         None => {}
                     }
                 }
-                for name in required(self.api, self.api.resolve(schema), 0) {
+                for name in required(self.api, self.api.resolve(schema)) {
                     // OpenAPI: a required `readOnly` property is required in responses only.
                     let read_only = find(&properties, name).is_some_and(|s| {
                         matches!(
@@ -379,20 +397,18 @@ impl PayloadChecker<'_> {
 }
 
 /// The `required` names of a schema and of its `allOf` parts.
-fn required<'a>(api: &'a OpenApi, node: &'a Node, depth: usize) -> Vec<&'a str> {
-    let mut out: Vec<&str> = node
-        .get("required")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Node::as_str)
-        .collect();
-    if depth < MAX_DEPTH {
-        for part in node.get("allOf").and_then(Node::as_seq).unwrap_or_default() {
-            for name in required(api, api.resolve(part), depth + 1) {
-                if !out.contains(&name) {
-                    out.push(name);
-                }
+fn required<'a>(api: &'a OpenApi, node: &'a Node) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for part in all_of(api, node) {
+        for name in part
+            .get("required")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+        {
+            if !out.contains(&name) {
+                out.push(name);
             }
         }
     }
@@ -631,6 +647,49 @@ components:
         let body = crate::load::parse("total: {amount: 1}\n", "b.yml").expect("yaml");
         assert!(payload(&api, op, None, &body, &["/item"]).is_empty());
         assert!(payload(&api, op, Some("text/plain"), &body, &[]).is_empty());
+    }
+
+    #[test]
+    fn all_of_cycles_end_and_read_only_members_are_not_required() {
+        let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: make
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/A'}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/A'}
+components:
+  schemas:
+    A:
+      allOf: [{$ref: '#/components/schemas/B'}, {$ref: '#/components/schemas/A'}]
+      required: [id, name]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+      additionalProperties: false
+    B:
+      allOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]
+      properties:
+        kind: {type: string}
+"#;
+        let api = api(text);
+        let op = api.operation("make").expect("op");
+        assert_eq!(
+            response_pointer(&api, op, Some(200), "/size").map(|(m, _)| m),
+            Some("the `200` response of operation `make` has no property `size`".to_owned())
+        );
+        assert_eq!(response_pointer(&api, op, Some(200), "/kind"), None);
+        let body = crate::load::parse("name: x\n", "b.yml").expect("yaml");
+        assert!(payload(&api, op, None, &body, &[]).is_empty());
     }
 
     #[test]
