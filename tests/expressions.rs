@@ -88,7 +88,11 @@ async fn what_was_sent_pointers_and_source_urls_are_read_at_run_time() {
     .expect("workflow runs");
 
     assert_eq!(out.method, "POST");
-    assert_eq!(out.url, format!("{base}/items/box%207%2Fb?tag=first"));
+    // The workflow-level `tenant` goes to both steps, though neither operation declares it.
+    assert_eq!(
+        out.url,
+        format!("{base}/items/box%207%2Fb?tag=first&tenant=acme")
+    );
     assert_eq!(out.sent_item, "box 7/b");
     assert_eq!(out.sent_tag, "first");
     assert_eq!(out.sent_trace, "trace-Ada");

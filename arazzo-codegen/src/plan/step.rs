@@ -707,9 +707,10 @@ impl<'a> Planner<'a> {
                 );
                 return None;
             }
-            // A workflow-level parameter goes only to the operations that take it (headers, such
-            // as correlation ids, go everywhere).
-            (Some(location), []) if from_workflow && location.value != "header" => return None,
+            // A workflow-level parameter goes to every step's operation, as the specification
+            // says, except a path parameter, which has a place only in a path that names it.
+            (Some(location), []) if from_workflow && location.value == "path" => return None,
+            (Some(location), []) if from_workflow => location.value.clone(),
             (Some(location), []) => {
                 let here = op.params.iter().filter(|p| p.location == location.value);
                 let hint = suggest(name, here.map(|p| p.name.as_str()))
