@@ -290,7 +290,7 @@ async fn goto_and_end_choose_the_path_and_outputs_say_what_ran() {
         },
     )
     .await
-    .expect("urgent path");
+    .expect("urgent path; a criterion reading the skipped recheck fails instead of erring");
     assert_eq!(urgent.kind, "urgent");
     assert_eq!(urgent.rechecked_status, None, "goto skipped recheck");
     assert_eq!(urgent.cancelled_status, Some(JobStatus::Failed));

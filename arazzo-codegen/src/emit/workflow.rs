@@ -151,6 +151,7 @@ impl Machine<'_> {
             rt: self.rt,
             workflow: &self.workflow.id,
             reader,
+            in_criterion: false,
         }
     }
 
