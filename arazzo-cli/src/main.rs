@@ -52,7 +52,10 @@ fn main() -> ExitCode {
         eprintln!("arazzo: error: cannot read the current directory");
         return ExitCode::from(2);
     };
-    let options = Options::new(dir);
+    // The command line reads the files it is given, wherever they are: unlike the macro, it
+    // is not building a crate whose sources must stay within it.
+    let mut options = Options::new(dir);
+    options.allow_outside_crate = true;
     match cli.command {
         Command::Check { format, files } => check(&files, format, &options),
         Command::Expand { file } => expand(&file, &options),

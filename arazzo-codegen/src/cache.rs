@@ -63,10 +63,7 @@ pub fn clear() {
 }
 
 fn unreadable(shown: &str, e: &std::io::Error) -> Diagnostic {
-    let reason = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        _ => e.to_string(),
-    };
+    let reason = crate::diag::io_reason(e);
     Diagnostic::new(
         shown,
         None,

@@ -34,16 +34,45 @@ pub struct Options {
     pub manifest_dir: PathBuf,
     /// The path generated code uses for the runtime crate.
     pub runtime: TokenStream,
+    /// Whether the document and its source descriptions may be outside `manifest_dir` (a path
+    /// with `..` or an absolute one, or a symbolic link leading out). Off by default: a build
+    /// reads only the crate's own files.
+    pub allow_outside_crate: bool,
 }
 
 impl Options {
-    /// Paths relative to `manifest_dir`, runtime at `::arazzo_runtime`.
+    /// Paths relative to `manifest_dir`, runtime at `::arazzo_runtime`, nothing read outside
+    /// `manifest_dir`.
     pub fn new(manifest_dir: impl Into<PathBuf>) -> Self {
         Self {
             manifest_dir: manifest_dir.into(),
             runtime: quote!(::arazzo_runtime),
+            allow_outside_crate: false,
         }
     }
+
+    /// Whether reading `path` is refused: it is outside `manifest_dir` as written, or once
+    /// symbolic links are resolved, and that is not allowed. A path that does not exist is not
+    /// refused here (reading it reports that).
+    fn refuses(&self, path: &Path) -> bool {
+        if self.allow_outside_crate {
+            return false;
+        }
+        if !normalize(path).starts_with(normalize(&self.manifest_dir)) {
+            return true;
+        }
+        match (path.canonicalize(), self.manifest_dir.canonicalize()) {
+            (Ok(real), Ok(root)) => !real.starts_with(root),
+            _ => false,
+        }
+    }
+}
+
+/// Why a file outside the crate is not read, and what to do about it.
+fn outside_crate(what: &str) -> String {
+    format!(
+        "{what} is outside the crate; `arazzo_workflow!` reads only files under the crate's directory: move it in, or allow it with `arazzo_workflow!(\"...\", allow_outside_crate)`"
+    )
 }
 
 /// The result of expanding one Arazzo document.
@@ -66,6 +95,18 @@ pub struct Expansion {
 /// Expands the Arazzo document at `path` (relative to `options.manifest_dir`).
 pub fn expand(path: &str, options: &Options) -> Expansion {
     let absolute = options.manifest_dir.join(path);
+    if options.refuses(&absolute) {
+        return Expansion {
+            tokens: TokenStream::new(),
+            stubs: TokenStream::new(),
+            files: Vec::new(),
+            diagnostics: vec![Diagnostic::new(
+                path,
+                None,
+                outside_crate(&format!("the Arazzo document `{path}`")),
+            )],
+        };
+    }
     match std::fs::read_to_string(&absolute) {
         Ok(text) => {
             let mut expansion = expand_str(&text, path, options);
@@ -137,15 +178,7 @@ fn expand_tree(
             .canonicalize()
             .unwrap_or_else(|_| absolute.to_owned()),
     ];
-    let plan = plan_tree(
-        root,
-        shown,
-        absolute,
-        &options.manifest_dir,
-        diags,
-        files,
-        &mut importing,
-    )?;
+    let plan = plan_tree(root, shown, absolute, options, diags, files, &mut importing)?;
     if !diags.is_empty() {
         return None;
     }
@@ -157,22 +190,14 @@ fn plan_tree(
     root: &load::Node,
     shown: &str,
     absolute: &Path,
-    manifest_dir: &Path,
+    options: &Options,
     diags: &mut diag::Diagnostics,
     files: &mut Vec<PathBuf>,
     importing: &mut Vec<PathBuf>,
 ) -> Option<plan::Plan> {
     let document = model::read(root, shown, diags)?;
     let base_dir = absolute.parent().unwrap_or(Path::new("."));
-    let loaded = sources::load_all(
-        &document,
-        shown,
-        base_dir,
-        manifest_dir,
-        diags,
-        files,
-        importing,
-    );
+    let loaded = sources::load_all(&document, shown, base_dir, options, diags, files, importing);
     Some(plan::plan(
         &document,
         shown,
@@ -186,7 +211,7 @@ fn plan_tree(
 fn plan_imported(
     path: &Path,
     shown: &str,
-    manifest_dir: &Path,
+    options: &Options,
     diags: &mut diag::Diagnostics,
     files: &mut Vec<PathBuf>,
     importing: &mut Vec<PathBuf>,
@@ -214,7 +239,7 @@ fn plan_imported(
         }
     };
     importing.push(path.canonicalize().unwrap_or_else(|_| path.to_owned()));
-    let plan = plan_tree(&root, shown, path, manifest_dir, diags, files, importing);
+    let plan = plan_tree(&root, shown, path, options, diags, files, importing);
     importing.pop();
     plan
 }

@@ -110,6 +110,19 @@ impl Node {
 /// refused instead of exhausting memory.
 const MAX_NODES: usize = 2_000_000;
 
+/// The most nodes aliases may copy: far below [`MAX_NODES`], because documents written by hand
+/// reuse a few schemas through anchors, while a "billion laughs" multiplies them.
+const MAX_ALIAS_NODES: usize = 250_000;
+
+/// The most text aliases may copy, in bytes: few nodes can still hold a lot of text (an alias
+/// of a long string, aliased again and again).
+const MAX_ALIAS_BYTES: usize = 32 * 1024 * 1024;
+
+/// The deepest nesting of sequences and mappings, aliases included (serde_json's own limit):
+/// everything after loading walks documents recursively, so depth is bounded here, before a
+/// stack could overflow.
+const MAX_DEPTH: usize = 128;
+
 /// Parses YAML (JSON is YAML) text into a [`Node`]. Errors name `file` and the position.
 pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
     let mut builder = Builder {
@@ -118,6 +131,8 @@ pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
         anchors: HashMap::new(),
         root: None,
         nodes: 0,
+        alias_nodes: 0,
+        alias_bytes: 0,
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
@@ -272,6 +287,9 @@ struct Builder<'f> {
     anchors: HashMap<usize, Node>,
     root: Option<Node>,
     nodes: usize,
+    /// Nodes and text copied by aliases so far.
+    alias_nodes: usize,
+    alias_bytes: usize,
 }
 
 fn pos_of(span: &Span) -> Pos {
@@ -293,6 +311,7 @@ impl Builder<'_> {
                 self.complete(Node { pos, kind }, anchor)
             }
             Event::SequenceStart(anchor, _) => {
+                self.check_depth(pos)?;
                 self.stack.push(Open::Seq(
                     Node {
                         pos,
@@ -303,6 +322,7 @@ impl Builder<'_> {
                 Ok(false)
             }
             Event::MappingStart(anchor, _) => {
+                self.check_depth(pos)?;
                 self.stack.push(Open::Map(
                     Node {
                         pos,
@@ -321,24 +341,42 @@ impl Builder<'_> {
                 None => Err(Diagnostic::new(self.file, Some(pos), "unbalanced YAML")),
             },
             Event::Alias(id) => {
-                let Some(node) = self.anchors.get(&id).cloned() else {
+                let Some(anchored) = self.anchors.get(&id) else {
                     return Err(Diagnostic::new(
                         self.file,
                         Some(pos),
                         "alias to an unknown anchor",
                     ));
                 };
-                self.nodes += count(&node);
-                if self.nodes > MAX_NODES {
-                    return Err(Diagnostic::new(
-                        self.file,
-                        Some(pos),
-                        format!(
-                            "the document expands to more than {MAX_NODES} values through aliases"
-                        ),
+                // Measured before it is copied, so a refused alias never costs its memory.
+                let size = measure(anchored);
+                self.nodes = self.nodes.saturating_add(size.nodes);
+                self.alias_nodes = self.alias_nodes.saturating_add(size.nodes);
+                self.alias_bytes = self.alias_bytes.saturating_add(size.bytes);
+                let refuse = |message: String| Err(Diagnostic::new(self.file, Some(pos), message));
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return refuse(format!(
+                        "the document expands to more than {MAX_ALIAS_NODES} values through aliases"
                     ));
                 }
-                let node = Node { pos, ..node };
+                if self.nodes > MAX_NODES {
+                    return refuse(format!("the document has more than {MAX_NODES} values"));
+                }
+                if self.alias_bytes > MAX_ALIAS_BYTES {
+                    return refuse(format!(
+                        "aliases copy more than {MAX_ALIAS_BYTES} bytes of text"
+                    ));
+                }
+                // Every node already satisfies `level + height <= MAX_DEPTH + 1`; so must the copy.
+                if self.stack.len() + size.height > MAX_DEPTH + 1 {
+                    return refuse(format!(
+                        "the document nests deeper than {MAX_DEPTH} levels through aliases"
+                    ));
+                }
+                let node = Node {
+                    pos,
+                    ..anchored.clone()
+                };
                 self.complete(node, 0)
             }
         }
@@ -408,11 +446,59 @@ impl Builder<'_> {
     }
 }
 
-fn count(node: &Node) -> usize {
+impl Builder<'_> {
+    /// Refuses to open a sequence or mapping past [`MAX_DEPTH`].
+    fn check_depth(&self, pos: Pos) -> Result<(), Diagnostic> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(Diagnostic::new(
+                self.file,
+                Some(pos),
+                format!("the document nests deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What copying a node costs.
+struct Size {
+    nodes: usize,
+    /// Bytes of text: strings and mapping keys.
+    bytes: usize,
+    /// Levels of nesting, 1 for a scalar. Bounded by [`MAX_DEPTH`], so recursion is too.
+    height: usize,
+}
+
+fn measure(node: &Node) -> Size {
+    let mut size = Size {
+        nodes: 1,
+        bytes: 0,
+        height: 1,
+    };
     match &node.kind {
-        Kind::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
-        Kind::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + count(v)).sum::<usize>(),
-        _ => 1,
+        Kind::Str(text) => size.bytes = text.len(),
+        Kind::Seq(items) => items.iter().for_each(|item| size.add(measure(item), None)),
+        Kind::Map(entries) => entries
+            .iter()
+            .for_each(|(key, value)| size.add(measure(value), Some(key))),
+        _ => {}
+    }
+    size
+}
+
+impl Size {
+    /// Adds a child, and its key when it is a mapping's value (a key is a node too).
+    fn add(&mut self, child: Size, key: Option<&Key>) {
+        let key_bytes = key.map_or(0, |k| k.name.len());
+        self.nodes = self
+            .nodes
+            .saturating_add(child.nodes)
+            .saturating_add(usize::from(key.is_some()));
+        self.bytes = self
+            .bytes
+            .saturating_add(child.bytes)
+            .saturating_add(key_bytes);
+        self.height = self.height.max(child.height + 1);
     }
 }
 

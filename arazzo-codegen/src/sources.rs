@@ -22,7 +22,7 @@ pub fn load_all(
     doc: &Document,
     file: &str,
     base_dir: &Path,
-    manifest_dir: &Path,
+    options: &crate::Options,
     diags: &mut Diagnostics,
     files: &mut Vec<PathBuf>,
     importing: &mut Vec<PathBuf>,
@@ -54,7 +54,16 @@ pub fn load_all(
             continue;
         }
         let path = base_dir.join(url);
-        let shown = crate::display_path(&path, manifest_dir);
+        if options.refuses(&path) {
+            let what = format!("source description `{}` (`{url}`)", source.name.value);
+            diags.push(Diagnostic::new(
+                file,
+                Some(source.url.pos),
+                crate::outside_crate(&what),
+            ));
+            continue;
+        }
+        let shown = crate::display_path(&path, &options.manifest_dir);
         if kind == "arazzo" {
             let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
             if importing.contains(&canonical) {
@@ -76,7 +85,7 @@ pub fn load_all(
                 ));
                 continue;
             }
-            let plan = crate::plan_imported(&path, &shown, manifest_dir, diags, files, importing);
+            let plan = crate::plan_imported(&path, &shown, options, diags, files, importing);
             match plan {
                 Some(plan) => loaded.arazzo.push(ArazzoSource {
                     name: source.name.value.clone(),

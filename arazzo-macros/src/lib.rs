@@ -14,6 +14,11 @@ use syn::{LitStr, Token};
 /// `arazzo_workflow!("workflows/arazzo/x.yml")`, or with a renamed runtime dependency
 /// `arazzo_workflow!("workflows/arazzo/x.yml", runtime = my_runtime)`.
 ///
+/// The path is relative to the calling crate's directory, and the macro reads nothing outside
+/// it: a document or source description reached through `..`, an absolute path or a symbolic
+/// link leading out is a compile error unless the call says `allow_outside_crate`, e.g.
+/// `arazzo_workflow!("../shared/x.yml", allow_outside_crate)`. It never reads the network.
+///
 /// For every workflow in the document it emits `pub async fn <workflow_id>(client, inputs)`,
 /// `pub struct <WorkflowId>Inputs` and `pub struct <WorkflowId>Outputs`, plus the enums their
 /// fields need. Every mistake in the document is a compile error naming `file:line:col`.
@@ -28,25 +33,36 @@ pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
 struct MacroInput {
     path: LitStr,
     runtime: Option<syn::Path>,
+    allow_outside_crate: bool,
 }
 
 impl Parse for MacroInput {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let path: LitStr = input.parse()?;
         let mut runtime = None;
-        if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
+        let mut allow_outside_crate = false;
+        while input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
             let key: syn::Ident = input.parse()?;
-            if key != "runtime" {
+            if key == "runtime" {
+                input.parse::<Token![=]>()?;
+                runtime = Some(input.parse()?);
+            } else if key == "allow_outside_crate" {
+                allow_outside_crate = true;
+            } else {
                 return Err(syn::Error::new(
                     key.span(),
-                    "expected `runtime = path::to::arazzo_runtime`",
+                    "expected `runtime = path::to::arazzo_runtime` or `allow_outside_crate`",
                 ));
             }
-            input.parse::<Token![=]>()?;
-            runtime = Some(input.parse()?);
-            input.parse::<Option<Token![,]>>()?;
         }
-        Ok(Self { path, runtime })
+        if !input.is_empty() {
+            return Err(input.error("expected `,`"));
+        }
+        Ok(Self {
+            path,
+            runtime,
+            allow_outside_crate,
+        })
     }
 }
 
@@ -68,6 +84,7 @@ fn expand(input: MacroInput) -> proc_macro2::TokenStream {
     if let Some(runtime) = input.runtime {
         options.runtime = quote!(#runtime);
     }
+    options.allow_outside_crate = input.allow_outside_crate;
     let expansion = arazzo_codegen::expand(&input.path.value(), &options);
     let includes = expansion.files.iter().filter_map(|f| f.to_str()).map(|f| {
         quote!(

@@ -49,6 +49,7 @@ pub(crate) struct Inner {
     pub(crate) max_response_bytes: usize,
     pub(crate) max_step_executions: u32,
     pub(crate) max_retry_wait: Duration,
+    pub(crate) workflow_timeout: Duration,
     pub(crate) correlation_header: Option<reqwest::header::HeaderName>,
 }
 
@@ -77,6 +78,11 @@ impl Client {
         self.inner.credentials.values().map(Credential::secret)
     }
 
+    /// Whether a step observer is set: the event (and its copy of the path) is made only then.
+    pub(crate) fn observes(&self) -> bool {
+        self.inner.observer.is_some()
+    }
+
     pub(crate) fn observe(&self, event: &StepEvent) {
         if let Some(observer) = &self.inner.observer {
             observer(event);
@@ -95,6 +101,7 @@ impl fmt::Debug for Client {
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .field("max_step_executions", &self.inner.max_step_executions)
             .field("max_retry_wait", &self.inner.max_retry_wait)
+            .field("workflow_timeout", &self.inner.workflow_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -111,6 +118,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     max_step_executions: Option<u32>,
     max_retry_wait: Option<Duration>,
+    workflow_timeout: Option<Duration>,
     correlation_header: Option<String>,
 }
 
@@ -124,6 +132,9 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 pub const DEFAULT_MAX_STEP_EXECUTIONS: u32 = 1_000;
 /// The default longest wait before a retry, whatever `retryAfter` or `Retry-After` ask for.
 pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(120);
+/// The default limit on one workflow run, from the call to its outputs, the workflows it calls
+/// included.
+pub const DEFAULT_WORKFLOW_TIMEOUT: Duration = Duration::from_secs(600);
 
 impl ClientBuilder {
     /// The base URL for the source description named `source` in the Arazzo document
@@ -214,6 +225,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest one workflow run may take, from the call to its outputs: every request,
+    /// every retry wait and every workflow it calls included (default
+    /// [`DEFAULT_WORKFLOW_TIMEOUT`]). When it passes, the run stops where it is (its request in
+    /// flight is abandoned and its connection closed) with [`Error::WorkflowTimedOut`]. Applies
+    /// with [`Self::http_client`] too.
+    pub fn workflow_timeout(mut self, timeout: Duration) -> Self {
+        self.workflow_timeout = Some(timeout);
+        self
+    }
+
     /// Gives every workflow run one correlation id, sent in header `name` on each request that
     /// does not already set it (e.g. from an input). Workflows called by a run (`dependsOn`,
     /// `workflowId` steps) share the caller's id, so all requests of one run carry the same one.
@@ -262,6 +283,7 @@ impl ClientBuilder {
                     .max_step_executions
                     .unwrap_or(DEFAULT_MAX_STEP_EXECUTIONS),
                 max_retry_wait: self.max_retry_wait.unwrap_or(DEFAULT_MAX_RETRY_WAIT),
+                workflow_timeout: self.workflow_timeout.unwrap_or(DEFAULT_WORKFLOW_TIMEOUT),
                 correlation_header,
             }),
         })

@@ -37,7 +37,11 @@ pub(crate) fn path_segment(value: &str) -> Result<String, String> {
     if value == "." || value == ".." || value.eq_ignore_ascii_case("%2e") {
         return Err(format!("`{value}` cannot be sent as a path segment"));
     }
-    Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
+    // Pushed piece by piece into one buffer: `to_string` would grow it through `fmt`, an
+    // allocation per doubling, on every path parameter of every request.
+    let mut out = String::with_capacity(value.len());
+    out.extend(utf8_percent_encode(value, PATH_SEGMENT));
+    Ok(out)
 }
 
 pub(crate) fn cookie_value(value: &str) -> String {

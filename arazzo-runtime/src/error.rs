@@ -168,7 +168,7 @@ pub enum Error {
     /// stopped where it was, its request in flight abandoned.
     #[error(
         "workflow `{workflow}` did not finish within {timeout:?}{}",
-        running_suffix(*workflow, running)
+        running_suffix(workflow, running)
     )]
     WorkflowTimedOut {
         /// The `workflowId` of the run that was called.

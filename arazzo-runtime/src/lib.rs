@@ -28,6 +28,7 @@ mod response;
 mod run;
 mod secret;
 mod security;
+mod seek;
 mod sent;
 mod value;
 

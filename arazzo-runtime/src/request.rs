@@ -74,7 +74,7 @@ impl<'c> StepRequest<'c> {
             .ok_or_else(|| self.invalid(format!("path parameter `{name}` has no value")))?;
         let segment = encode::path_segment(&text)
             .map_err(|e| self.invalid(format!("path parameter `{name}`: {e}")))?;
-        self.path = self.path.replace(&format!("{{{name}}}"), &segment);
+        replace_placeholder(&mut self.path, name, &segment);
         if let Some(sent) = &mut self.sent {
             sent.path.push((name.to_owned(), text));
         }
@@ -146,7 +146,9 @@ impl<'c> StepRequest<'c> {
     /// Sets a JSON body.
     pub fn json_body(&mut self, content_type: &str, body: &Value) {
         self.keep_body(body);
-        self.body = Some((content_type.to_owned(), body.to_string().into_bytes()));
+        // `to_vec` starts with room for a small body; `to_string` grows through `fmt`.
+        let bytes = serde_json::to_vec(body).unwrap_or_else(|_| body.to_string().into_bytes());
+        self.body = Some((content_type.to_owned(), bytes));
     }
 
     /// Sets a JSON body written as text in the document (a templated payload): sent as
@@ -215,22 +217,24 @@ impl<'c> StepRequest<'c> {
         let context = self.context;
         let client = self.client;
         let (request, sent) = self.build()?;
-        let path = request.url().path().to_owned();
+        let path = client.observes().then(|| request.url().path().to_owned());
         let started = Instant::now();
         let outcome = read(client, request, context, sent).await;
         let status = outcome.as_ref().ok().map(StepResponse::status);
         if let Some(status) = status {
             span.record("status", status);
         }
-        client.observe(&StepEvent {
-            workflow: context.workflow,
-            step: context.step,
-            operation: context.operation,
-            method: context.method,
-            path,
-            status,
-            elapsed: started.elapsed(),
-        });
+        if let Some(path) = path {
+            client.observe(&StepEvent {
+                workflow: context.workflow,
+                step: context.step,
+                operation: context.operation,
+                method: context.method,
+                path,
+                status,
+                elapsed: started.elapsed(),
+            });
+        }
         tracing::debug!(status, "step exchange done");
         outcome
     }
@@ -316,6 +320,21 @@ impl<'c> StepRequest<'c> {
     }
 }
 
+/// Replaces every `{name}` in a path template with `segment`, in place.
+fn replace_placeholder(path: &mut String, name: &str, segment: &str) {
+    let mut from = 0;
+    while let Some(found) = path[from..].find('{') {
+        let start = from + found;
+        let end = start + 1 + name.len();
+        if path[start + 1..].starts_with(name) && path[end..].starts_with('}') {
+            path.replace_range(start..=end, segment);
+            from = start + segment.len();
+        } else {
+            from = start + 1;
+        }
+    }
+}
+
 async fn read(
     client: &Client,
     request: reqwest::Request,
@@ -345,7 +364,9 @@ async fn read(
     {
         return Err(too_large());
     }
-    let mut body = Vec::new();
+    // One allocation for a body whose length is announced (checked against the limit above).
+    let announced = response.content_length().map_or(0, |len| len as usize);
+    let mut body = Vec::with_capacity(announced);
     while let Some(chunk) = response.chunk().await.map_err(transport)? {
         if body.len() + chunk.len() > limit {
             return Err(too_large());
@@ -360,4 +381,19 @@ async fn read(
         client.clone(),
         sent,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_placeholder;
+
+    #[test]
+    fn placeholders_are_replaced_wherever_they_are_and_only_them() {
+        let mut path = "/a/{id}/b/{idx}/{id}{id}/{i".to_owned();
+        replace_placeholder(&mut path, "id", "x%7By%7D");
+        assert_eq!(path, "/a/x%7By%7D/b/{idx}/x%7By%7Dx%7By%7D/{i");
+        let mut path = "/{id}".to_owned();
+        replace_placeholder(&mut path, "id", "{id}");
+        assert_eq!(path, "/{id}");
+    }
 }

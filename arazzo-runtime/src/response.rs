@@ -144,6 +144,13 @@ impl StepResponse {
         })
     }
 
+    /// Whether the `Content-Type` says JSON, or there is none.
+    fn declares_json(&self) -> bool {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .is_none_or(|v| is_json_media_type(&String::from_utf8_lossy(v.as_bytes())))
+    }
+
     /// `$response.body#POINTER` for a condition: `null` when the body is not JSON or the pointer
     /// finds nothing.
     pub fn body_at(&self, pointer: &str) -> Value {
@@ -225,6 +232,14 @@ impl StepResponse {
         expression: &'static str,
         pointer: &str,
     ) -> Result<Option<T>, Error> {
+        // The usual case, a JSON body that no criterion has parsed yet: decode just the value at
+        // the pointer. Anything else (already parsed, not JSON, not a `T`) takes the path below.
+        if self.json.get().is_none()
+            && self.declares_json()
+            && let Some(found) = crate::seek::at_pointer(&self.body, pointer)
+        {
+            return Ok(found);
+        }
         let body = match self.parsed() {
             Ok(body) => body,
             Err(why) => return Err(self.decode_error(expression, why.clone())),
@@ -285,11 +300,12 @@ impl StepResponse {
 /// `application/json`, `text/json` and any `…/…+json` (`application/problem+json`, vendor types),
 /// parameters such as `charset` ignored.
 fn is_json_media_type(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+    // Compared without lowercasing a copy: every output of every step asks.
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let ends_with_json = essence.len() >= 5
+        && essence.is_char_boundary(essence.len() - 5)
+        && essence[essence.len() - 5..].eq_ignore_ascii_case("+json");
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.eq_ignore_ascii_case("text/json")
+        || ends_with_json
 }

@@ -26,11 +26,6 @@ pub struct Run {
 impl Run {
     /// A run of `workflow`, which has `retry_actions` retry actions.
     pub fn new(client: &Client, workflow: &'static str, retry_actions: usize) -> Self {
-        let _ = SCOPE.try_with(|scope| {
-            if scope.depth.get() == 1 {
-                scope.outermost.set(Some(workflow));
-            }
-        });
         Self {
             workflow,
             executed: 0,
@@ -91,10 +86,8 @@ impl Run {
 /// steps, `goto` a workflow), which run as nested calls on the same task.
 struct Scope {
     correlation: Option<reqwest::header::HeaderValue>,
-    /// Workflow runs in progress on this task: 1 while only the outermost one runs.
-    depth: Cell<u32>,
-    /// The outermost run's `workflowId`, once its body started.
-    outermost: Cell<Option<&'static str>>,
+    /// The outermost run's `workflowId`.
+    outermost: &'static str,
     /// The last step entered, at any depth, as `(workflowId, stepId)`.
     running: Cell<Option<(&'static str, &'static str)>>,
     /// `Secret` values serialized into requests (`format: password` inputs), masked in error
@@ -106,39 +99,34 @@ tokio::task_local! {
     static SCOPE: Scope;
 }
 
-/// Runs a workflow's body: an outermost run gets the client's whole-run deadline
+/// Runs the body of workflow `workflow`: an outermost run gets the client's whole-run deadline
 /// ([`ClientBuilder::workflow_timeout`](crate::ClientBuilder::workflow_timeout)) and, when the
 /// client sends one, a fresh correlation id; a called workflow runs within its caller's.
-pub async fn correlated<T, F>(client: &Client, run: F) -> Result<T, Error>
+pub async fn correlated<T, F>(client: &Client, workflow: &'static str, run: F) -> Result<T, Error>
 where
     F: std::future::Future<Output = Result<T, Error>>,
 {
     if SCOPE.try_with(|_| ()).is_ok() {
-        return nested(run).await;
+        return run.await;
     }
     let correlation = client.inner.correlation_header.as_ref().and_then(|_| {
         reqwest::header::HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok()
     });
     let scope = Scope {
         correlation,
-        depth: Cell::new(0),
-        outermost: Cell::new(None),
+        outermost: workflow,
         running: Cell::new(None),
         secrets: RefCell::new(Vec::new()),
     };
     let limit = client.inner.workflow_timeout;
     SCOPE
         .scope(scope, async move {
-            match tokio::time::timeout(limit, nested(run)).await {
+            match tokio::time::timeout(limit, run).await {
                 Ok(outcome) => outcome,
                 Err(_) => Err(SCOPE.with(|scope| {
                     let running = scope.running.get();
                     Error::WorkflowTimedOut {
-                        workflow: scope
-                            .outermost
-                            .get()
-                            .or(running.map(|(workflow, _)| workflow))
-                            .unwrap_or_default(),
+                        workflow: scope.outermost,
                         running,
                         timeout: limit,
                     }
@@ -146,15 +134,6 @@ where
             }
         })
         .await
-}
-
-/// Runs one workflow's body one level deeper. Runs on a task are strictly nested (a workflow
-/// awaits the ones it calls), so a counter tells the outermost run's `Run` from the others.
-async fn nested<F: std::future::Future>(run: F) -> F::Output {
-    let _ = SCOPE.try_with(|scope| scope.depth.set(scope.depth.get() + 1));
-    let outcome = run.await;
-    let _ = SCOPE.try_with(|scope| scope.depth.set(scope.depth.get().saturating_sub(1)));
-    outcome
 }
 
 /// The correlation header to add to a request, when the client sends one and a run set it.

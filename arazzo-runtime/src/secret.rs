@@ -9,7 +9,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Generated input structs use it for properties with `format: password`; the client stores every
 /// credential in one. Serializing a `Secret` writes the plain value, because the only reason to
-/// serialize it is to send it where it belongs (a request body, a saved input file).
+/// serialize it is to send it where it belongs (a request body, a saved input file). A workflow
+/// run remembers every `Secret` it serializes and masks it in the response excerpts its errors
+/// quote, as it does the client's credentials: a server echoing a password back does not put it
+/// in an error message.
 #[derive(Clone)]
 pub struct Secret(SecretString);
 
@@ -57,6 +60,7 @@ impl PartialEq for Secret {
 
 impl Serialize for Secret {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::run::remember_secret(self);
         serializer.serialize_str(self.expose())
     }
 }

@@ -38,6 +38,8 @@ pub mod codes {
     pub const NO_SUCH_ROUTE: &str = "SBX0404";
     /// The path exists but not with this method.
     pub const METHOD_NOT_ALLOWED: &str = "SBX0405";
+    /// An error status a fault rule injected (see `Sandbox::fault`).
+    pub const INJECTED_FAULT: &str = "SBX0900";
 }
 
 /// A failed API call: an HTTP status plus an `APICallErrorMessage` body.

@@ -33,6 +33,7 @@
 mod auth;
 pub mod error;
 mod extract;
+mod faults;
 pub mod fixtures;
 mod random;
 mod record;
@@ -48,6 +49,7 @@ use std::net::SocketAddr;
 
 pub use auth::{API_KEY_HEADER, TOKEN_HEADER};
 pub use error::ApiError;
+pub use faults::{Fault, FaultRule};
 pub use record::{MAX_BODY_BYTES, RecordedRequest};
 pub use server::{Sandbox, SandboxHandle};
 pub use sps::{ACCESS_TOKEN as SPS_ACCESS_TOKEN, SpsOutcome};

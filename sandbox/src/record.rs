@@ -7,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{ApiError, codes};
+use crate::faults::Applied;
 use crate::shared::AppState;
 
 /// The largest request body the sandbox reads (1 MiB); larger ones get 413.
@@ -27,8 +28,13 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The request body.
     pub body: Vec<u8>,
-    /// The HTTP status of the response.
+    /// The HTTP status of the response; `0` when no response was sent (a
+    /// [`Fault::Drop`](crate::Fault::Drop) or [`Fault::Hang`](crate::Fault::Hang)
+    /// closed the connection instead).
     pub status: u16,
+    /// The injected fault that shaped the answer, if one did: `"status 503"`,
+    /// `"delay 200ms"`, `"hang"`, `"drop"`, `"body 200"` or `"truncate"`.
+    pub fault: Option<String>,
 }
 
 impl RecordedRequest {
@@ -69,6 +75,7 @@ pub(crate) async fn record(
             .collect(),
         body: Vec::new(),
         status: 0,
+        fault: None,
     };
     let response = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => {
@@ -84,6 +91,12 @@ pub(crate) async fn record(
         .into_response(),
     };
     entry.status = response.status().as_u16();
+    if let Some(applied) = response.extensions().get::<Applied>() {
+        entry.fault = Some(applied.label.clone());
+        if applied.dropped {
+            entry.status = 0;
+        }
+    }
     tracing::debug!(
         method = %entry.method,
         path = %entry.raw_path,

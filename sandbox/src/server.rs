@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::faults::{Connection, FaultListener, FaultRule};
 use crate::record::RecordedRequest;
 use crate::routes;
 use crate::shared::{AppState, Shared};
@@ -22,7 +23,8 @@ const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Builder for a sandbox server. Every started sandbox has its own state,
 /// seeded from [`fixtures`](crate::fixtures); the `sps_*` settings shape the
-/// SPS fake (see [`sps`](crate::sps)).
+/// SPS fake (see [`sps`](crate::sps)); [`fault`](Self::fault) rules make chosen
+/// requests fail.
 ///
 /// ```no_run
 /// # async fn demo() -> std::io::Result<()> {
@@ -42,6 +44,7 @@ const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Sandbox {
     addr: SocketAddr,
     sps: SpsSettings,
+    faults: Vec<FaultRule>,
 }
 
 impl Default for Sandbox {
@@ -56,6 +59,7 @@ impl Sandbox {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             sps: SpsSettings::default(),
+            faults: Vec::new(),
         }
     }
 
@@ -107,13 +111,22 @@ impl Sandbox {
         self
     }
 
+    /// Adds a fault rule: the requests it selects get its [`Fault`](crate::Fault)
+    /// instead of (or on top of) the API's answer. Rules apply in the order
+    /// added; see [`FaultRule`] for how requests are counted.
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
     /// Binds the socket and starts serving in a task of the current tokio
     /// runtime. Fails only if the address cannot be bound.
     pub async fn start(self) -> io::Result<SandboxHandle> {
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Shared::seeded(self.sps);
-        let app = routes::app(shared.clone());
+        let shared = Shared::seeded(self.sps, self.faults);
+        let listener = FaultListener::new(listener, shared.open_counter());
+        let app = routes::app(shared.clone()).into_make_service_with_connect_info::<Connection>();
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -182,6 +195,23 @@ impl SandboxHandle {
         std::mem::take(&mut *self.shared.log())
     }
 
+    /// Adds a fault rule while the sandbox runs (after those given to
+    /// [`Sandbox::fault`]); it counts requests from now on.
+    pub fn inject(&self, rule: FaultRule) {
+        self.shared.faults().add(rule);
+    }
+
+    /// Removes every fault rule: from now on every request gets the API's answer.
+    pub fn clear_faults(&self) {
+        self.shared.faults().clear();
+    }
+
+    /// How many client connections are open right now (idle keep-alive ones
+    /// included). A client that went away shows here once the sandbox noticed.
+    pub fn open_connections(&self) -> usize {
+        self.shared.open_connections()
+    }
+
     /// The SIM with this SIM ID as `GET /v1/sims/{sim_id}` would return it,
     /// if the sandbox has it. Unlike the API, this also shows unregistered
     /// SIMs: their `status` is `"unregistered"` and `operatorId` is `null`.
@@ -236,6 +266,7 @@ impl SandboxHandle {
     /// Stops accepting connections, lets open ones finish (at most 5 s), and
     /// waits for the server task to end.
     pub async fn shutdown(mut self) {
+        self.shared.stop();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -253,6 +284,7 @@ impl Drop for SandboxHandle {
     /// Signals the server to close its connections and aborts its accept loop,
     /// so it does not outlive the handle.
     fn drop(&mut self) {
+        self.shared.stop();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }

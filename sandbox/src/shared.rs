@@ -1,11 +1,15 @@
 //! The state one sandbox's handlers and its [`SandboxHandle`](crate::SandboxHandle)
-//! share: the inventory, the issued credentials, the SPS fake's state and the
-//! request log, each behind its own mutex so inspection from tests is
-//! synchronous.
+//! share: the inventory, the issued credentials, the SPS fake's state, the
+//! request log and the fault rules, each behind its own mutex so inspection
+//! from tests is synchronous.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use tokio::sync::watch;
+
 use crate::auth::Credentials;
+use crate::faults::{FaultRule, Faults};
 use crate::record::RecordedRequest;
 use crate::sps::{SpsSettings, SpsState};
 use crate::state::Store;
@@ -20,6 +24,11 @@ pub(crate) struct Shared {
     credentials: Mutex<Credentials>,
     sps: SpsState,
     log: Mutex<Vec<RecordedRequest>>,
+    faults: Mutex<Faults>,
+    /// Connections currently open (shared with the listener, which counts them).
+    open: Arc<AtomicUsize>,
+    /// `true` once the sandbox is stopping: hanging requests let go.
+    stopping: watch::Sender<bool>,
 }
 
 /// Locks `mutex`, carrying on with the data if a panicking thread poisoned it
@@ -30,13 +39,16 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     /// Fresh state holding the fixtures, no issued credentials, no SPS
-    /// subscriptions and an empty log.
-    pub(crate) fn seeded(sps: SpsSettings) -> AppState {
+    /// subscriptions, an empty log and the given fault rules.
+    pub(crate) fn seeded(sps: SpsSettings, faults: Vec<FaultRule>) -> AppState {
         Arc::new(Self {
             store: Mutex::new(Store::seeded()),
             credentials: Mutex::new(Credentials::default()),
             sps: SpsState::new(sps),
             log: Mutex::new(Vec::new()),
+            faults: Mutex::new(Faults::new(faults)),
+            open: Arc::default(),
+            stopping: watch::Sender::new(false),
         })
     }
 
@@ -58,5 +70,32 @@ impl Shared {
     /// The request log.
     pub(crate) fn log(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
         lock(&self.log)
+    }
+
+    /// The fault rules and their counts.
+    pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
+        lock(&self.faults)
+    }
+
+    /// The open-connection counter the listener keeps.
+    pub(crate) fn open_counter(&self) -> Arc<AtomicUsize> {
+        self.open.clone()
+    }
+
+    /// How many client connections are open now.
+    pub(crate) fn open_connections(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
+    }
+
+    /// Lets every hanging request go (the sandbox is stopping).
+    pub(crate) fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Resolves once [`stop`](Self::stop) was called.
+    pub(crate) async fn stopped(&self) {
+        let mut stopping = self.stopping.subscribe();
+        // An error means the sender is gone, which only happens with the sandbox.
+        let _ = stopping.wait_for(|stopping| *stopping).await;
     }
 }

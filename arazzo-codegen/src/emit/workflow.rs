@@ -123,7 +123,7 @@ pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
                 },
                 #rt::__private::workflow_span(#id),
             );
-            #rt::__private::correlated(client, run).await
+            #rt::__private::correlated(client, #id, run).await
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP surface: which path goes to which handler, and the middleware
-//! (request log around everything, credential check around all but `/v1/auth`).
+//! (request log around everything, then fault injection, credential check
+//! around all but `/v1/auth`).
 //! The SPS fake brings its own routes, checks and fallbacks under `/sps/v5`.
 
 mod cards;
@@ -14,6 +15,7 @@ use axum::routing::post;
 
 use crate::auth;
 use crate::error::{ApiError, codes};
+use crate::faults;
 use crate::record;
 use crate::shared::AppState;
 use crate::sps;
@@ -34,6 +36,8 @@ pub(crate) fn app(shared: AppState) -> Router {
         .merge(sps::router(shared.clone()))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_such_route)
+        // Inside the log, so that faulted requests are recorded with what they got.
+        .layer(from_fn_with_state(shared.clone(), faults::inject))
         .layer(from_fn_with_state(shared.clone(), record::record))
         .with_state(shared)
 }
