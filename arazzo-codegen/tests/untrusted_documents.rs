@@ -158,13 +158,13 @@ fn a_document_outside_the_crate_is_not_read_unless_allowed() {
         ("crate/Cargo.toml", ""),
     ]);
     let krate = outer.path().join("crate");
-    let escaping = "../shared/w.yml";
+    let escaping = "../common/w.yml";
 
     let expansion = expand(escaping, &Options::new(&krate));
     let messages = messages(&expansion);
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(
-        messages[0].contains("the Arazzo document `../shared/w.yml` is outside the crate")
+        messages[0].contains("the Arazzo document `../common/w.yml` is outside the crate")
             && messages[0].contains("allow_outside_crate"),
         "{messages:?}"
     );

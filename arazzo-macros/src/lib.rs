@@ -17,7 +17,7 @@ use syn::{LitStr, Token};
 /// The path is relative to the calling crate's directory, and the macro reads nothing outside
 /// it: a document or source description reached through `..`, an absolute path or a symbolic
 /// link leading out is a compile error unless the call says `allow_outside_crate`, e.g.
-/// `arazzo_workflow!("../shared/x.yml", allow_outside_crate)`. It never reads the network.
+/// `arazzo_workflow!("../common/x.yml", allow_outside_crate)`. It never reads the network.
 ///
 /// For every workflow in the document it emits `pub async fn <workflow_id>(client, inputs)`,
 /// `pub struct <WorkflowId>Inputs` and `pub struct <WorkflowId>Outputs`, plus the enums their
