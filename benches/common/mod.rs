@@ -47,14 +47,8 @@ pub struct Target {
     pub api_key: String,
     /// `X-Soracom-Token`.
     pub token: String,
-    handle: Option<SandboxHandle>,
-}
-
-impl Drop for Target {
-    fn drop(&mut self) {
-        // The handle stops its server; nothing to wait for.
-        drop(self.handle.take());
-    }
+    /// Stops the server when the target is dropped.
+    _handle: SandboxHandle,
 }
 
 impl Sandboxes {
@@ -80,7 +74,7 @@ impl Sandboxes {
             base_url: handle.base_url(),
             api_key,
             token,
-            handle: Some(handle),
+            _handle: handle,
         }
     }
 }
