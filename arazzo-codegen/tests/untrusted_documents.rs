@@ -153,8 +153,8 @@ fn a_billion_laughs_in_a_source_description_is_refused_too() {
 #[test]
 fn a_document_outside_the_crate_is_not_read_unless_allowed() {
     let outer = project(&[
-        ("shared/w.yml", &arazzo_with_source("./api.yml")),
-        ("shared/api.yml", OPENAPI),
+        ("common/w.yml", &arazzo_with_source("./api.yml")),
+        ("common/api.yml", OPENAPI),
         ("crate/Cargo.toml", ""),
     ]);
     let krate = outer.path().join("crate");
@@ -170,7 +170,7 @@ fn a_document_outside_the_crate_is_not_read_unless_allowed() {
     );
     assert!(expansion.files.is_empty(), "nothing was read");
 
-    let absolute = outer.path().join("shared/w.yml");
+    let absolute = outer.path().join("common/w.yml");
     let expansion = expand(
         absolute.to_str().expect("a UTF-8 path"),
         &Options::new(&krate),
