@@ -370,6 +370,45 @@ pub enum CondPlan {
     Truthy(ValuePlan),
 }
 
+impl ValuePlan {
+    /// Whether `test` holds for this value or for any value it is built from.
+    pub fn any(&self, test: &impl Fn(&ValuePlan) -> bool) -> bool {
+        test(self)
+            || match self {
+                ValuePlan::Array(items) => items.iter().any(|item| item.any(test)),
+                ValuePlan::Object(entries) => entries.iter().any(|(_, v)| v.any(test)),
+                ValuePlan::Template(pieces) => pieces
+                    .iter()
+                    .any(|p| matches!(p, TemplatePiece::Value(v) if v.any(test))),
+                ValuePlan::Select { context, .. } => context.any(test),
+                _ => false,
+            }
+    }
+}
+
+impl CondPlan {
+    fn any_value(&self, test: &impl Fn(&ValuePlan) -> bool) -> bool {
+        match self {
+            CondPlan::Or(a, b) | CondPlan::And(a, b) => a.any_value(test) || b.any_value(test),
+            CondPlan::Not(a) => a.any_value(test),
+            CondPlan::Compare(a, _, b) => a.any(test) || b.any(test),
+            CondPlan::Truthy(a) => a.any(test),
+        }
+    }
+}
+
+impl CriterionPlan {
+    /// Whether `test` holds for any value the criterion reads.
+    pub fn any_value(&self, test: &impl Fn(&ValuePlan) -> bool) -> bool {
+        match &self.check {
+            CheckPlan::Simple(cond) => cond.any_value(test),
+            CheckPlan::Regex { context, .. } | CheckPlan::JsonPath { context, .. } => {
+                context.any(test)
+            }
+        }
+    }
+}
+
 /// A success or failure action.
 #[derive(Debug)]
 pub struct ActionPlan {
@@ -458,8 +497,6 @@ struct Planner<'a> {
     signatures: Vec<Signature>,
     /// Every `workflowId` of the document.
     workflow_ids: Vec<String>,
-    /// Set when an expression of the step being planned reads what it sent.
-    reads_request: bool,
     /// The document is Arazzo 1.1.x (selectors, `$self`, `querystring`).
     arazzo_1_1: bool,
     /// The document's `$self`.
@@ -490,7 +527,6 @@ pub fn plan(
         types: TypeRegistry::default(),
         signatures: Vec::new(),
         workflow_ids: Vec::new(),
-        reads_request: false,
         arazzo_1_1: doc.arazzo.value.starts_with("1.1."),
         self_uri: doc.self_uri.as_ref().map(|u| u.value.clone()),
     };

@@ -183,13 +183,8 @@ fn literal_tokens(lit: &LiteralJson, rt: &TokenStream) -> TokenStream {
 /// may have skipped fails when it is not set, as Arazzo 1.1 says of conditions that cannot be
 /// evaluated, rather than ending the run with an error.
 pub(super) fn criterion_tokens(criterion: &CriterionPlan, scope: Scope) -> TokenStream {
-    let reads_uncertain = match &criterion.check {
-        CheckPlan::Simple(cond) => cond_reads_uncertain(cond),
-        CheckPlan::Regex { context, .. } | CheckPlan::JsonPath { context, .. } => {
-            reads_uncertain(context)
-        }
-    };
-    if !reads_uncertain {
+    let uncertain = |v: &ValuePlan| matches!(v, ValuePlan::StepOutput { certain: false, .. });
+    if !criterion.any_value(&uncertain) {
         return check_tokens(criterion, scope);
     }
     let check = check_tokens(
@@ -200,31 +195,6 @@ pub(super) fn criterion_tokens(criterion: &CriterionPlan, scope: Scope) -> Token
         },
     );
     quote!((|| -> ::std::option::Option<bool> { ::std::option::Option::Some(#check) })().unwrap_or(false))
-}
-
-fn cond_reads_uncertain(cond: &CondPlan) -> bool {
-    match cond {
-        CondPlan::Or(a, b) | CondPlan::And(a, b) => {
-            cond_reads_uncertain(a) || cond_reads_uncertain(b)
-        }
-        CondPlan::Not(a) => cond_reads_uncertain(a),
-        CondPlan::Compare(a, _, b) => reads_uncertain(a) || reads_uncertain(b),
-        CondPlan::Truthy(a) => reads_uncertain(a),
-    }
-}
-
-/// Whether `value` reads a step output that may not be set.
-fn reads_uncertain(value: &ValuePlan) -> bool {
-    match value {
-        ValuePlan::StepOutput { certain, .. } => !certain,
-        ValuePlan::Array(items) => items.iter().any(reads_uncertain),
-        ValuePlan::Object(entries) => entries.iter().any(|(_, v)| reads_uncertain(v)),
-        ValuePlan::Template(pieces) => pieces
-            .iter()
-            .any(|p| matches!(p, TemplatePiece::Value(v) if reads_uncertain(v))),
-        ValuePlan::Select { context, .. } => reads_uncertain(context),
-        _ => false,
-    }
 }
 
 fn check_tokens(criterion: &CriterionPlan, scope: Scope) -> TokenStream {

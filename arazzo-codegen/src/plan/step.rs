@@ -491,7 +491,6 @@ impl<'a> Planner<'a> {
             operation,
             ..ctx.at(result_place)
         };
-        self.reads_request = false;
         let criteria: Vec<_> = step
             .success_criteria
             .iter()
@@ -518,16 +517,24 @@ impl<'a> Planner<'a> {
             id: step.id.value.clone(),
             variant: names::type_name(&step.id.value),
             call,
-            criteria,
             outputs: ctx.steps.outputs[index].clone(),
-            on_success,
-            on_failure,
             next: (index + 1 < workflow.steps.len()).then_some(index + 1),
             timeout_ms: step.timeout.as_ref().map(|t| t.value),
-            keeps_request: self.reads_request
+            keeps_request: criteria
+                .iter()
+                .chain(
+                    on_success
+                        .iter()
+                        .chain(&on_failure)
+                        .flat_map(|a| &a.criteria),
+                )
+                .any(|c| c.any_value(&reads_sent))
                 || ctx.steps.outputs[index]
                     .iter()
-                    .any(|o| matches!(&o.from, OutputSource::Computed(v) if reads_sent(v))),
+                    .any(|o| matches!(&o.from, OutputSource::Computed(v) if v.any(&reads_sent))),
+            criteria,
+            on_success,
+            on_failure,
         })
     }
 
@@ -842,11 +849,7 @@ fn required_status(step: &Step) -> Option<i64> {
         })
 }
 
-/// Whether computing `value` needs the request the step sent.
+/// Whether `value` reads the request the step sent (`$method` needs only the operation).
 fn reads_sent(value: &ValuePlan) -> bool {
-    match value {
-        ValuePlan::Url | ValuePlan::Request(_) => true,
-        ValuePlan::Select { context, .. } => reads_sent(context),
-        _ => false,
-    }
+    matches!(value, ValuePlan::Url | ValuePlan::Request(_))
 }

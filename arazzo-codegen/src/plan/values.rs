@@ -484,10 +484,7 @@ impl Planner<'_> {
         operation: Option<&Operation>,
     ) -> Option<ValuePlan> {
         Some(match e {
-            Expr::Url => {
-                self.reads_request = true;
-                ValuePlan::Url
-            }
+            Expr::Url => ValuePlan::Url,
             Expr::Method => ValuePlan::Method,
             Expr::Request(source) => {
                 if let (Source::Path(name), Some(op)) = (source, operation) {
@@ -505,7 +502,6 @@ impl Planner<'_> {
                         return None;
                     }
                 }
-                self.reads_request = true;
                 ValuePlan::Request(source.clone())
             }
             _ => return None,
