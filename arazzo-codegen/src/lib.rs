@@ -260,15 +260,26 @@ pub fn expand_to_string(path: &str, options: &Options) -> Result<String, Vec<Dia
     Ok(prettyplease::unparse(&file))
 }
 
-/// `path` relative to `base` when it is inside it, with `..` segments folded.
+/// `path` relative to `base`, with `..` segments folded: `openapi/x.yml` inside `base`,
+/// `../shared/x.yml` beside it. Diagnostics show this rather than an absolute path, so that
+/// messages do not depend on where the project is checked out.
 pub fn display_path(path: &Path, base: &Path) -> String {
     let normal = normalize(path);
     let base = normalize(base);
-    normal
-        .strip_prefix(&base)
-        .unwrap_or(&normal)
-        .to_string_lossy()
-        .replace('\\', "/")
+    let common = normal
+        .components()
+        .zip(base.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return normal.to_string_lossy().replace('\\', "/");
+    }
+    let mut shown = PathBuf::new();
+    for _ in base.components().skip(common) {
+        shown.push("..");
+    }
+    shown.extend(normal.components().skip(common));
+    shown.to_string_lossy().replace('\\', "/")
 }
 
 fn normalize(path: &Path) -> PathBuf {

@@ -1,0 +1,96 @@
+//! Every document of the clean corpus (`arazzo-codegen/tests/fixtures/clean/`) expands to code
+//! that type-checks, each in a module of its own. `arazzo-codegen/tests/clean.rs` checks that this
+//! list names every document there.
+
+mod arazzo_source_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/arazzo-source/flow.arazzo.yaml");
+}
+mod arazzo_source_library {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/arazzo-source/library.arazzo.yaml");
+}
+mod components_reuse_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/components-reuse/flow.arazzo.yaml");
+}
+mod criteria_logic_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/criteria-logic/flow.arazzo.yaml");
+}
+mod embedded_expressions_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/embedded-expressions/flow.arazzo.yaml");
+}
+mod end_and_goto_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/end-and-goto/flow.arazzo.yaml");
+}
+mod extensions_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/extensions/flow.arazzo.yaml");
+}
+mod form_body_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/form-body/flow.arazzo.yaml");
+}
+mod goto_loop_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/goto-loop/flow.arazzo.yaml");
+}
+mod goto_workflow_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/goto-workflow/flow.arazzo.yaml");
+}
+mod headers_and_cookies_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/headers-and-cookies/flow.arazzo.yaml");
+}
+mod json_document_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/json-document/flow.arazzo.json");
+}
+mod json_text_payload_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/json-text-payload/flow.arazzo.yaml");
+}
+mod jsonpath_criterion_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/jsonpath-criterion/flow.arazzo.yaml");
+}
+mod nested_inputs_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/nested-inputs/flow.arazzo.yaml");
+}
+mod openapi_3_1_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/openapi-3-1/flow.arazzo.yaml");
+}
+mod operation_id_outputs_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/operation-id-outputs/flow.arazzo.yaml");
+}
+mod operation_path_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/operation-path/flow.arazzo.yaml");
+}
+mod payload_replacements_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/payload-replacements/flow.arazzo.yaml");
+}
+mod qualified_operation_ids_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/qualified-operation-ids/flow.arazzo.yaml");
+}
+mod regex_criterion_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/regex-criterion/flow.arazzo.yaml");
+}
+mod request_expressions_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/request-expressions/flow.arazzo.yaml");
+}
+mod retry_polling_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/retry-polling/flow.arazzo.yaml");
+}
+mod retry_with_step_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/retry-with-step/flow.arazzo.yaml");
+}
+mod selector_objects_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/selector-objects/flow.arazzo.yaml");
+}
+mod step_calls_workflow_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/step-calls-workflow/flow.arazzo.yaml");
+}
+mod step_timeout_and_self_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/step-timeout-and-self/flow.arazzo.yaml");
+}
+mod success_actions_workflow_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/success-actions-workflow/flow.arazzo.yaml");
+}
+mod version_1_0_0_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/version-1-0-0/flow.arazzo.yaml");
+}
+mod workflow_depends_on_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/workflow-depends-on/flow.arazzo.yaml");
+}
+
+fn main() {}
