@@ -118,8 +118,10 @@ async fn collect(client: &reqwest::Client, document: &Path) -> Result<Vec<Fetche
         if !seen.insert(next.url.clone()) {
             continue;
         }
-        let url = Url::parse(&next.url).map_err(|e| format!("`{}`: {e}", next.url))?;
-        let bytes = download(client, &url).await?;
+        let asked = Url::parse(&next.url).map_err(|e| format!("`{}`: {e}", next.url))?;
+        // After redirects, relative references resolve against where the file was found
+        // (RFC 3986, 5.1.3), and the copy goes where that url mirrors, next to theirs.
+        let (bytes, url) = download(client, &asked).await?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| format!("`{url}` is not UTF-8 text, so not YAML or JSON"))?;
         let root = load::parse_description(text, url.as_str())
@@ -134,7 +136,7 @@ async fn collect(client: &reqwest::Client, document: &Path) -> Result<Vec<Fetche
                 });
             }
         }
-        eprintln!("fetched {url} ({} bytes)", bytes.len());
+        eprintln!("fetched {asked} ({} bytes)", bytes.len());
         fetched.push(Fetched {
             path: vendored_path(&url),
             url: next.url,
@@ -240,8 +242,9 @@ fn remote_only(url: Url, base: &Url) -> Result<String, String> {
     }
 }
 
-/// The body of a successful GET of `url`, refused past [`MAX_BYTES`].
-async fn download(client: &reqwest::Client, url: &Url) -> Result<Vec<u8>, String> {
+/// The body of a successful GET of `url`, refused past [`MAX_BYTES`], and the url it came from
+/// after redirects.
+async fn download(client: &reqwest::Client, url: &Url) -> Result<(Vec<u8>, Url), String> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("`{url}` is not http(s)"));
     }
@@ -251,6 +254,7 @@ async fn download(client: &reqwest::Client, url: &Url) -> Result<Vec<u8>, String
     if !status.is_success() {
         return Err(format!("cannot fetch `{url}`: HTTP {status}"));
     }
+    let found = response.url().clone();
     let mut bytes = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(failed)? {
         bytes.extend_from_slice(&chunk);
@@ -258,7 +262,7 @@ async fn download(client: &reqwest::Client, url: &Url) -> Result<Vec<u8>, String
             return Err(format!("`{url}` is larger than {MAX_BYTES} bytes"));
         }
     }
-    Ok(bytes)
+    Ok((bytes, found))
 }
 
 /// An error and its causes, in one line.

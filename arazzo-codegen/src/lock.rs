@@ -124,10 +124,9 @@ pub(crate) fn local_copy(
     }
     let root = root_document(base_dir, importing, options);
     let shown_root = crate::display_path(&root.path, &options.manifest_dir);
-    let vendor = |message: String, hint: &str| {
-        Diagnostic::new(file, Some(source.url.pos), message).with_hint(Some(format!(
-            "{hint}`arazzo vendor {shown_root}` (the only command that downloads)"
-        )))
+    let command = format!("`arazzo vendor {shown_root}`");
+    let vendor = |message: String, hint: String| {
+        Diagnostic::new(file, Some(source.url.pos), message).with_hint(Some(hint))
     };
     let lock_path = root.dir.join(LOCK_FILE);
     let shown_lock = crate::display_path(&lock_path, &options.manifest_dir);
@@ -143,7 +142,10 @@ pub(crate) fn local_copy(
                 "source description `{}` is remote (`{url}`) and there is no `{shown_lock}`; the build never downloads",
                 source.name.value
             );
-            return Some(Err(vendor(message, "fetch a copy and lock it with ")));
+            return Some(Err(vendor(
+                message,
+                format!("run {command} to download it once and lock it"),
+            )));
         }
         Err(d) => return Some(Err(d)),
     };
@@ -153,7 +155,10 @@ pub(crate) fn local_copy(
             "source description `{}` is remote (`{url}`) and `{shown_lock}` does not list it; the build never downloads",
             source.name.value
         );
-        return Some(Err(vendor(message, "fetch a copy and lock it with ")));
+        return Some(Err(vendor(
+            message,
+            format!("run {command} to download it once and lock it"),
+        )));
     };
     let main = root.dir.join(&entry.path);
     for reached in reached_entries(&lock, entry) {
@@ -161,7 +166,10 @@ pub(crate) fn local_copy(
             let message = format!(
                 "`{shown_lock}` is incomplete: a file that `{url}` refers to is not listed"
             );
-            return Some(Err(vendor(message, "lock it again with ")));
+            return Some(Err(vendor(
+                message,
+                format!("run {command} to lock it again"),
+            )));
         };
         let copy = root.dir.join(&reached.path);
         let shown = crate::display_path(&copy, &options.manifest_dir);
@@ -177,7 +185,10 @@ pub(crate) fn local_copy(
                     reached.url,
                     io_reason(&e)
                 );
-                return Some(Err(vendor(message, "fetch it again with ")));
+                return Some(Err(vendor(
+                    message,
+                    format!("run {command} to download it again"),
+                )));
             }
             Ok(hash) if hash != reached.sha256 => {
                 let message = format!(
@@ -186,7 +197,9 @@ pub(crate) fn local_copy(
                 );
                 return Some(Err(vendor(
                     message,
-                    "restore it, or fetch it again and update the lock with ",
+                    format!(
+                        "restore it, or run {command} to download it again and update the lock"
+                    ),
                 )));
             }
             Ok(_) if copy != main && !files.contains(&copy) => files.push(copy),
