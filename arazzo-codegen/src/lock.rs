@@ -174,7 +174,11 @@ pub(crate) fn local_copy(
         let copy = root.dir.join(&reached.path);
         let shown = crate::display_path(&copy, &options.manifest_dir);
         if options.refuses(&copy) {
-            let what = format!("`{shown}`, the vendored copy of `{}`,", reached.url);
+            // As the lock writes it: the path the build refuses need not exist.
+            let what = format!(
+                "the vendored copy of `{}` (`{}` in `{shown_lock}`)",
+                reached.url, reached.path
+            );
             let d = Diagnostic::new(file, Some(source.url.pos), crate::outside_crate(&what));
             return Some(Err(d));
         }
