@@ -137,11 +137,19 @@ async fn collect(client: &reqwest::Client, document: &Path) -> Result<Vec<Fetche
             }
         }
         eprintln!("fetched {asked} ({} bytes)", bytes.len());
+        // Each file once, in the order first named; a `$ref` into the file itself by its own
+        // name is no reference to another file.
+        let mut refs: Vec<String> = Vec::new();
+        for p in &found {
+            if p.url != next.url && p.url != url.as_str() && !refs.contains(&p.url) {
+                refs.push(p.url.clone());
+            }
+        }
         fetched.push(Fetched {
             path: vendored_path(&url),
             url: next.url,
             bytes,
-            refs: found.iter().map(|p| p.url.clone()).collect(),
+            refs,
         });
         pending.extend(found);
     }

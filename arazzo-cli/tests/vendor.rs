@@ -137,6 +137,17 @@ paths:
             application/json:
               schema:
                 $ref: 'schemas/sim.yml#/Sim'
+        '404':
+          description: none
+          content:
+            application/json:
+              schema:
+                $ref: 'schemas/sim.yml#/Sim'
+        default:
+          $ref: 'openapi.yml#/components/responses/Failure'
+components:
+  responses:
+    Failure: {description: failure}
 "#;
 
 const SCHEMAS: &str = "Sim:\n  type: object\n  properties:\n    status: {type: string}\n";
@@ -207,7 +218,8 @@ fn vendored_sources_check_without_the_server_and_edits_or_missing_entries_are_er
     let vendored = arazzo_cli(dir.path(), &["vendor", "w.arazzo.yml"]);
     assert_eq!(vendored.status.code(), Some(0), "{}", text(&vendored));
 
-    // The lock names the description and the file its relative `$ref` reaches (a url too).
+    // The lock names the description and the file its relative `$ref`s reach (a url too, each
+    // file once; a `$ref` into the description itself by its own name is no other file).
     let lock = read_lock(dir.path());
     let schemas_url = server.url("/api/schemas/sim.yml");
     let urls: Vec<&str> = lock.files.iter().map(|e| e.url.as_str()).collect();
@@ -268,8 +280,8 @@ fn vendored_sources_check_without_the_server_and_edits_or_missing_entries_are_er
 
 #[test]
 fn a_remote_arazzo_source_is_vendored_with_the_descriptions_it_names() {
-    // The imported document names its description by a relative url: relative to where it was
-    // downloaded from, so a remote one.
+    // The imported document names its description by a relative url, resolved against the url
+    // of the document (Arazzo 1.0.1, "Relative References in URLs"), so a remote one.
     let jobs = arazzo("../api/openapi.yml");
     let server = Server::start(&[
         ("/flows/sims.arazzo.yml", Reply::File(jobs)),
@@ -313,6 +325,43 @@ workflows:
         "{}",
         text(&expanded)
     );
+}
+
+#[test]
+fn remote_sources_of_a_local_imported_document_go_into_the_lock_of_the_importing_one() {
+    let server = sim_server();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir_all(dir.path().join("lib")).expect("a folder");
+    write(
+        dir.path(),
+        "lib/sims.arazzo.yml",
+        &arazzo(&server.url("/api/openapi.yml")),
+    );
+    let main = r#"arazzo: 1.0.1
+info: {title: Main, version: '1'}
+sourceDescriptions:
+- name: simFlows
+  type: arazzo
+  url: lib/sims.arazzo.yml
+workflows:
+- workflowId: status-of
+  steps:
+  - stepId: call
+    workflowId: $sourceDescriptions.simFlows.read-sim
+    parameters:
+    - {name: id, value: s-1}
+    outputs: {status: $outputs.status}
+  outputs: {status: $steps.call.outputs.status}
+"#;
+    write(dir.path(), "main.arazzo.yml", main);
+    let vendored = arazzo_cli(dir.path(), &["vendor", "main.arazzo.yml"]);
+    assert_eq!(vendored.status.code(), Some(0), "{}", text(&vendored));
+    assert_eq!(read_lock(dir.path()).files.len(), 2);
+    assert!(!dir.path().join("lib/arazzo.lock").exists());
+
+    server.stop();
+    let checked = arazzo_cli(dir.path(), &["check", "main.arazzo.yml"]);
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked));
 }
 
 #[test]

@@ -118,99 +118,126 @@ pub(crate) fn local_copy(
     options: &crate::Options,
     files: &mut Vec<PathBuf>,
 ) -> Option<Result<PathBuf, Diagnostic>> {
-    let url = &source.url.value;
-    if !is_remote(url) {
+    if !is_remote(&source.url.value) {
         return None;
     }
     let root = root_document(base_dir, importing, options);
-    let shown_root = crate::display_path(&root.path, &options.manifest_dir);
-    let command = format!("`arazzo vendor {shown_root}`");
-    let vendor = |message: String, hint: String| {
-        Diagnostic::new(file, Some(source.url.pos), message).with_hint(Some(hint))
-    };
     let lock_path = root.dir.join(LOCK_FILE);
-    let shown_lock = crate::display_path(&lock_path, &options.manifest_dir);
-    if options.refuses(&lock_path) {
-        let what = format!("the lock file `{shown_lock}`");
-        let d = Diagnostic::new(file, Some(source.url.pos), crate::outside_crate(&what));
-        return Some(Err(d));
+    let site = Site {
+        file,
+        source,
+        command: format!(
+            "`arazzo vendor {}`",
+            crate::display_path(&root.path, &options.manifest_dir)
+        ),
+        shown_lock: crate::display_path(&lock_path, &options.manifest_dir),
+    };
+    Some(locked_copy(&site, &root.dir, &lock_path, options, files))
+}
+
+/// Where a remote source description is named, and what its errors say.
+struct Site<'a> {
+    file: &'a str,
+    source: &'a SourceDescription,
+    /// The command that (re)writes the lock, quoted.
+    command: String,
+    /// The lock file, as messages show it.
+    shown_lock: String,
+}
+
+impl Site<'_> {
+    /// An error at the source's `url`.
+    fn error(&self, message: String, hint: Option<String>) -> Diagnostic {
+        Diagnostic::new(self.file, Some(self.source.url.pos), message).with_hint(hint)
     }
-    let lock = match read_lock(&lock_path, &shown_lock) {
-        Ok(Some(lock)) => lock,
-        Ok(None) => {
-            let message = format!(
-                "source description `{}` is remote (`{url}`) and there is no `{shown_lock}`; the build never downloads",
-                source.name.value
-            );
-            return Some(Err(vendor(
-                message,
-                format!("run {command} to download it once and lock it"),
-            )));
-        }
-        Err(d) => return Some(Err(d)),
-    };
-    files.push(lock_path);
-    let Some(entry) = lock.entry(url) else {
+
+    /// The url is not locked: the build does not download, the command does.
+    fn not_locked(&self, why: &str) -> Diagnostic {
         let message = format!(
-            "source description `{}` is remote (`{url}`) and `{shown_lock}` does not list it; the build never downloads",
-            source.name.value
+            "source description `{}` is remote (`{}`) and {why}; the build never downloads",
+            self.source.name.value, self.source.url.value
         );
-        return Some(Err(vendor(
-            message,
-            format!("run {command} to download it once and lock it"),
-        )));
-    };
-    let main = root.dir.join(&entry.path);
+        let hint = format!("run {} to download it once and lock it", self.command);
+        self.error(message, Some(hint))
+    }
+}
+
+/// The checked copy of the site's url, as the lock file at `lock_path` (in `dir`) names it.
+fn locked_copy(
+    site: &Site,
+    dir: &Path,
+    lock_path: &Path,
+    options: &crate::Options,
+    files: &mut Vec<PathBuf>,
+) -> Result<PathBuf, Diagnostic> {
+    let url = &site.source.url.value;
+    let shown_lock = &site.shown_lock;
+    if options.refuses(lock_path) {
+        let what = format!("the lock file `{shown_lock}`");
+        return Err(site.error(crate::outside_crate(&what), None));
+    }
+    let lock = read_lock(lock_path, shown_lock)?
+        .ok_or_else(|| site.not_locked(&format!("there is no `{shown_lock}`")))?;
+    files.push(lock_path.to_owned());
+    let entry = lock
+        .entry(url)
+        .ok_or_else(|| site.not_locked(&format!("`{shown_lock}` does not list it")))?;
+    let main = dir.join(&entry.path);
     for reached in reached_entries(&lock, entry) {
         let Some(reached) = reached else {
             let message = format!(
                 "`{shown_lock}` is incomplete: a file that `{url}` refers to is not listed"
             );
-            return Some(Err(vendor(
-                message,
-                format!("run {command} to lock it again"),
-            )));
+            let hint = format!("run {} to lock it again", site.command);
+            return Err(site.error(message, Some(hint)));
         };
-        let copy = root.dir.join(&reached.path);
-        let shown = crate::display_path(&copy, &options.manifest_dir);
-        if options.refuses(&copy) {
-            // As the lock writes it: the path the build refuses need not exist.
-            let what = format!(
-                "the vendored copy of `{}` (`{}` in `{shown_lock}`)",
-                reached.url, reached.path
-            );
-            let d = Diagnostic::new(file, Some(source.url.pos), crate::outside_crate(&what));
-            return Some(Err(d));
-        }
-        match file_sha256(&copy) {
-            Err(e) => {
-                let message = format!(
-                    "cannot read `{shown}`, the vendored copy of `{}`: {}",
-                    reached.url,
-                    io_reason(&e)
-                );
-                return Some(Err(vendor(
-                    message,
-                    format!("run {command} to download it again"),
-                )));
-            }
-            Ok(hash) if hash != reached.sha256 => {
-                let message = format!(
-                    "`{shown}`, the vendored copy of `{}`, does not match its SHA-256 in `{shown_lock}`: it changed after it was fetched",
-                    reached.url
-                );
-                return Some(Err(vendor(
-                    message,
-                    format!(
-                        "restore it, or run {command} to download it again and update the lock"
-                    ),
-                )));
-            }
-            Ok(_) if copy != main && !files.contains(&copy) => files.push(copy),
-            Ok(_) => {}
+        let copy = checked_copy(site, dir, reached, options)?;
+        if copy != main && !files.contains(&copy) {
+            files.push(copy);
         }
     }
-    Some(Ok(main))
+    Ok(main)
+}
+
+/// The path of `entry`'s copy in `dir`, once it is known to be inside the crate (when that is
+/// required) and to have the SHA-256 the lock records.
+fn checked_copy(
+    site: &Site,
+    dir: &Path,
+    entry: &Entry,
+    options: &crate::Options,
+) -> Result<PathBuf, Diagnostic> {
+    let copy = dir.join(&entry.path);
+    let shown = crate::display_path(&copy, &options.manifest_dir);
+    let url = &entry.url;
+    if options.refuses(&copy) {
+        // As the lock writes it: the path the build refuses need not exist.
+        let what = format!(
+            "the vendored copy of `{url}` (`{}` in `{}`)",
+            entry.path, site.shown_lock
+        );
+        return Err(site.error(crate::outside_crate(&what), None));
+    }
+    let command = &site.command;
+    match file_sha256(&copy) {
+        Err(e) => Err(site.error(
+            format!(
+                "cannot read `{shown}`, the vendored copy of `{url}`: {}",
+                io_reason(&e)
+            ),
+            Some(format!("run {command} to download it again")),
+        )),
+        Ok(hash) if hash != entry.sha256 => Err(site.error(
+            format!(
+                "`{shown}`, the vendored copy of `{url}`, does not match its SHA-256 in `{}`: it changed after it was fetched",
+                site.shown_lock
+            ),
+            Some(format!(
+                "restore it, or run {command} to download it again and update the lock"
+            )),
+        )),
+        Ok(_) => Ok(copy),
+    }
 }
 
 /// The document the build started from: its folder holds the lock file.
