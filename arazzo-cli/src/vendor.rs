@@ -22,6 +22,10 @@ const MAX_REDIRECTS: usize = 5;
 /// The largest file downloaded: the YAML loader's own limit on what aliases may copy.
 const MAX_BYTES: usize = 32 * 1024 * 1024;
 
+/// The most files one document may reach: a server cannot make `arazzo vendor` download for ever
+/// by naming ever new files.
+const MAX_FILES: usize = 1_000;
+
 /// One downloaded file, not yet written.
 struct Fetched {
     /// The url, as the lock file records it.
@@ -117,6 +121,11 @@ async fn collect(client: &reqwest::Client, document: &Path) -> Result<Vec<Fetche
     while let Some(next) = pending.pop() {
         if !seen.insert(next.url.clone()) {
             continue;
+        }
+        if seen.len() > MAX_FILES {
+            return Err(format!(
+                "the document reaches more than {MAX_FILES} remote files"
+            ));
         }
         let asked = Url::parse(&next.url).map_err(|e| format!("`{}`: {e}", next.url))?;
         // After redirects, relative references resolve against where the file was found

@@ -242,7 +242,7 @@ fn vendored_sources_check_without_the_server_and_edits_or_missing_entries_are_er
         lock.files[0].path,
         format!("arazzo-vendor/http/127.0.0.1_{port}/api/openapi.yml")
     );
-    assert_eq!(lock.files[0].refs, [schemas_url.clone()]);
+    assert_eq!(lock.files[0].refs, std::slice::from_ref(&schemas_url));
 
     server.stop();
     let checked = arazzo_cli(dir.path(), &["check", "w.arazzo.yml"]);
