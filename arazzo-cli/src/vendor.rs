@@ -346,7 +346,12 @@ fn safe_segment(segment: &str) -> String {
 /// this run did not fetch (other documents in the folder share the lock file).
 fn write(dir: &Path, fetched: Vec<Fetched>) -> Result<(), String> {
     let lock_path = dir.join(LOCK_FILE);
-    let mut lock = read_lock(&lock_path)?.unwrap_or_default();
+    let existing = read_lock(&lock_path)?;
+    if fetched.is_empty() && existing.is_none() {
+        eprintln!("no remote source descriptions: nothing to lock");
+        return Ok(());
+    }
+    let mut lock = existing.unwrap_or_default();
     let now = rfc3339(SystemTime::now());
     let count = fetched.len();
     for file in fetched {

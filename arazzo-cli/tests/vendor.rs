@@ -479,3 +479,18 @@ fn a_reference_to_a_file_that_is_not_http_is_refused_and_nothing_is_written() {
     assert!(!dir.path().join("arazzo.lock").exists());
     assert!(!dir.path().join("arazzo-vendor").exists());
 }
+
+#[test]
+fn a_document_without_remote_sources_gets_no_lock_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    write(dir.path(), "openapi.yml", OPENAPI);
+    write(dir.path(), "w.arazzo.yml", &arazzo("openapi.yml"));
+    let vendored = arazzo_cli(dir.path(), &["vendor", "w.arazzo.yml"]);
+    assert_eq!(vendored.status.code(), Some(0), "{}", text(&vendored));
+    assert!(
+        text(&vendored).contains("nothing to lock"),
+        "{}",
+        text(&vendored)
+    );
+    assert!(!dir.path().join("arazzo.lock").exists());
+}
