@@ -2,8 +2,12 @@
 //!
 //! `arazzo check FILE...` reports every mistake in the documents as `file:line:col: error: ...`
 //! (or JSON with `--format json`), for editors, CI and pre-commit hooks; `arazzo expand FILE`
-//! prints the Rust code the macro would generate. Paths are relative to the current directory,
-//! as the macro's are relative to the crate's manifest directory.
+//! prints the Rust code the macro would generate; `arazzo vendor FILE...` downloads the remote
+//! source descriptions a document names, once, so that builds never need the network. Paths are
+//! relative to the current directory, as the macro's are relative to the crate's manifest
+//! directory.
+
+mod vendor;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -35,6 +39,18 @@ enum Command {
         /// The Arazzo document, relative to the current directory.
         file: String,
     },
+    /// Download the remote source descriptions of the documents (and the files their `$ref`s
+    /// reach) into `arazzo-vendor/` beside each, and record them in `arazzo.lock`. The only
+    /// command that uses the network.
+    Vendor {
+        /// Fetch and compare with `arazzo.lock` and the copies, writing nothing; exit 1 on any
+        /// difference.
+        #[arg(long)]
+        check: bool,
+        /// Arazzo documents, relative to the current directory.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +75,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { format, files } => check(&files, format, &options),
         Command::Expand { file } => expand(&file, &options),
+        Command::Vendor { check, files } => vendor::run(&files, check),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod emit;
 pub mod expr;
 pub mod load;
+pub mod lock;
 pub mod model;
 pub mod names;
 pub mod openapi;

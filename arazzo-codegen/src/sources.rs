@@ -45,15 +45,15 @@ pub fn load_all(
             diags.push(Diagnostic::new(file, Some(pos), message).with_hint(hint));
             continue;
         }
-        if url.starts_with("http://") || url.starts_with("https://") {
-            diags.push(Diagnostic::new(
-                file,
-                Some(source.url.pos),
-                format!("source description `{}` is remote (`{url}`); the build never downloads, so keep a local copy and point `url` at it", source.name.value),
-            ));
-            continue;
-        }
-        let path = base_dir.join(url);
+        let path = match crate::lock::local_copy(source, file, base_dir, importing, options, files)
+        {
+            Some(Ok(copy)) => copy,
+            Some(Err(d)) => {
+                diags.push(d);
+                continue;
+            }
+            None => base_dir.join(url),
+        };
         if options.refuses(&path) {
             let what = format!("source description `{}` (`{url}`)", source.name.value);
             diags.push(Diagnostic::new(

@@ -161,7 +161,7 @@ fn login_operation_path_without_its_method_and_a_remote_description() {
     assert_eq!(
         diagnostics(name, &remote),
         vec![
-            "login.arazzo.yml:9:8: source description `petStoreDescription` is remote (`https://pets.example/openapi.yaml`); the build never downloads, so keep a local copy and point `url` at it"
+            "login.arazzo.yml:9:8: source description `petStoreDescription` is remote (`https://pets.example/openapi.yaml`) and there is no `arazzo.lock`; the build never downloads; run `arazzo vendor login.arazzo.yml` to download it once and lock it"
         ]
     );
 }
