@@ -65,6 +65,9 @@ mod qualified_operation_ids_flow {
 mod regex_criterion_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/regex-criterion/flow.arazzo.yaml");
 }
+mod remote_vendored_remote {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/remote-vendored/remote.arazzo.yml");
+}
 mod request_expressions_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/request-expressions/flow.arazzo.yaml");
 }
