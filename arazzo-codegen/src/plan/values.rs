@@ -298,7 +298,14 @@ impl Planner<'_> {
                     if ctx.inputs.unknown {
                         return None;
                     }
-                    let hint = suggest(name, ctx.inputs.fields.iter().map(|f| f.wire.as_str()));
+                    let member = expr::split_members(name)
+                        .filter(|(input, _)| ctx.inputs.fields.iter().any(|f| f.wire == *input));
+                    let hint = match member {
+                        Some((input, pointer)) => {
+                            Some(format!("did you mean `$inputs.{input}#{pointer}`?"))
+                        }
+                        None => suggest(name, ctx.inputs.fields.iter().map(|f| f.wire.as_str())),
+                    };
                     self.error(
                         pos,
                         format!("`$inputs.{name}`: the workflow has no input `{name}`"),
@@ -539,12 +546,17 @@ impl Planner<'_> {
             // Another step that has this very output is more likely meant than a similar name.
             let elsewhere = (0..scope.ids.len())
                 .find(|&i| i != index && scope.outputs[i].iter().any(|o| o.name == output));
-            let hint = match elsewhere {
-                Some(i) => Some(format!(
+            let member = expr::split_members(output)
+                .filter(|(name, _)| outputs.iter().any(|o| o.name == *name));
+            let hint = match (member, elsewhere) {
+                (Some((name, pointer)), _) => Some(format!(
+                    "did you mean `$steps.{step}.outputs.{name}#{pointer}`?"
+                )),
+                (None, Some(i)) => Some(format!(
                     "step `{}` has it: `$steps.{}.outputs.{output}`",
                     scope.ids[i], scope.ids[i]
                 )),
-                None => suggest(output, outputs.iter().map(|o| o.name.as_str())),
+                (None, None) => suggest(output, outputs.iter().map(|o| o.name.as_str())),
             };
             self.error(pos, format!("step `{step}` has no output `{output}`"), hint);
             return None;
