@@ -63,10 +63,13 @@ pub enum Expr {
         /// A pointer into the output's value.
         pointer: Option<String>,
     },
-    /// `$sourceDescriptions.NAME[.…]`
+    /// `$sourceDescriptions.NAME.REFERENCE`
     SourceDescriptions {
         /// The source description's name.
         name: String,
+        /// What follows the name: an operationId, a workflowId or a field of the Source
+        /// Description Object (`url`, `type`).
+        reference: Option<String>,
     },
     /// `$self` (Arazzo 1.1): the document's own URI.
     SelfUri,
@@ -93,7 +96,14 @@ impl fmt::Display for Expr {
             Expr::Outputs { name, .. } => write!(f, "$outputs.{name}"),
             Expr::Steps { step, .. } => write!(f, "$steps.{step}"),
             Expr::Workflows { workflow, .. } => write!(f, "$workflows.{workflow}"),
-            Expr::SourceDescriptions { name } => write!(f, "$sourceDescriptions.{name}"),
+            Expr::SourceDescriptions {
+                name,
+                reference: Some(reference),
+            } => write!(f, "$sourceDescriptions.{name}.{reference}"),
+            Expr::SourceDescriptions {
+                name,
+                reference: None,
+            } => write!(f, "$sourceDescriptions.{name}"),
             Expr::Components { kind, name } => write!(f, "$components.{kind}.{name}"),
             Expr::SelfUri => f.write_str("$self"),
             Expr::Message => f.write_str("$message"),
@@ -249,9 +259,13 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
         }
         "$sourceDescriptions" => {
             let rest = need_rest("NAME")?;
-            let name = rest.split('.').next().unwrap_or(rest);
-            Ok(Expr::SourceDescriptions {
+            let (name, reference) = match rest.split_once('.') {
+                Some((name, reference)) => (name, Some(reference.to_owned())),
+                None => (rest, None),
+            };
+            no_pointer(Expr::SourceDescriptions {
                 name: name.to_owned(),
+                reference,
             })
         }
         "$components" => {
@@ -463,6 +477,21 @@ fn members_to_pointer(members: &str) -> Result<String, ExprError> {
     Ok(pointer)
 }
 
+/// Whether a string starting with `$` is data rather than a runtime expression: by the
+/// expression ABNF an expression starts with one of the roots (`$inputs.`, `$steps.`, …), so
+/// `$.items[*]` (a JSONPath query) or `$5 or less` is text. A word close to a root
+/// (`$inptus.owner`) is taken for a misspelt expression, to be reported.
+fn is_dollar_text(text: &str) -> bool {
+    let root = text.split(['.', '#']).next().unwrap_or(text);
+    if ROOTS.contains(&root) {
+        return false;
+    }
+    let word = &root[1..];
+    let identifier =
+        !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    !(identifier && crate::diag::closest(root, ROOTS).is_some())
+}
+
 /// A piece of a string value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
@@ -481,12 +510,19 @@ pub enum StringValue {
     Template(Vec<Piece>),
 }
 
-/// Reads a string value: a whole expression when it starts with `$`, otherwise text in which
-/// `{$…}` embeds expressions.
+/// Reads a string value: a whole expression when it starts with `$` and a runtime expression
+/// root (or a near miss of one, to report), otherwise text in which `{$…}` embeds expressions.
 pub fn parse_string_value(text: &str) -> Result<StringValue, ExprError> {
-    if text.starts_with('$') {
+    if text.starts_with('$') && !is_dollar_text(text) {
         return parse_expr(text).map(StringValue::Expr);
     }
+    parse_template(text).map(StringValue::Template)
+}
+
+/// Reads text in which `{$…}` embeds runtime expressions: a string template, or a regex,
+/// JSONPath or XPath condition (Arazzo 1.1 Criterion Object: "runtime expressions MUST be
+/// embedded within the `condition` string using `{}` curly braces").
+pub fn parse_template(text: &str) -> Result<Vec<Piece>, ExprError> {
     let mut pieces = Vec::new();
     let mut literal = String::new();
     let mut rest = text;
@@ -517,7 +553,7 @@ pub fn parse_string_value(text: &str) -> Result<StringValue, ExprError> {
     if !literal.is_empty() {
         pieces.push(Piece::Text(literal));
     }
-    Ok(StringValue::Template(pieces))
+    Ok(pieces)
 }
 
 /// A comparison operator.

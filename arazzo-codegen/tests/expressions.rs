@@ -255,3 +255,186 @@ fn the_condition_forms_outside_a_condition_point_at_the_pointer_form() {
         ]
     );
 }
+
+fn payload_document(payload: &str) -> String {
+    format!(
+        r#"arazzo: 1.0.1
+info: {{title: Jobs, version: "1"}}
+sourceDescriptions:
+  - {{name: jobs, url: jobs.openapi.yml, type: openapi}}
+workflows:
+  - workflowId: create-job
+    inputs:
+      type: object
+      properties:
+        owner: {{type: string}}
+    steps:
+      - stepId: create
+        operationId: createJob
+        requestBody:
+          contentType: application/json
+          payload:
+{payload}
+        successCriteria:
+          - condition: $statusCode == 201
+"#
+    )
+}
+
+// Runtime expression ABNF: an expression starts with one of its roots (`"$inputs." …`), so a
+// string like `$.items[*]` or `$5 or less` is not one: it is data.
+#[test]
+fn a_dollar_string_that_is_no_expression_is_data() {
+    let code = generated(
+        "dollar-text",
+        &payload_document(
+            "            owner: $inputs.owner
+            filter: \"$.items[*].attributes[?(@.type=='foo')]\"
+            price: $5 or less
+            tags: [$USD 5, $.x]",
+        ),
+    );
+    for literal in [
+        "\"$.items[*].attributes[?(@.type=='foo')]\"",
+        "\"$5 or less\"",
+        "\"$.x\"",
+    ] {
+        assert!(code.contains(literal), "{literal} in {code}");
+    }
+    assert!(code.contains("inputs.owner"), "{code}");
+}
+
+#[test]
+fn misspelt_roots_in_a_payload_are_each_reported() {
+    let found = messages(
+        "misspelt-roots",
+        &payload_document(
+            "            owner: $inptus.owner
+            nested:
+              read: $respons.body
+              list: [ok, \"{$step.create.outputs.id}\"]",
+        ),
+    );
+    assert_eq!(
+        found,
+        vec![
+            "flow.arazzo.yml:17:20: in `$inptus.owner`: unknown runtime expression root `$inptus`; did you mean `$inputs`?",
+            "flow.arazzo.yml:19:21: in `$respons.body`: unknown runtime expression root `$respons`; did you mean `$response`?",
+            "flow.arazzo.yml:20:27: in `{$step.create.outputs.id}`: unknown runtime expression root `$step`; did you mean `$steps`?",
+        ]
+    );
+}
+
+// Arazzo 1.1.0 Criterion Object: expressions embedded with `{}` in `regex` and `jsonpath`
+// conditions are checked like any other, and the condition must be valid with them in place.
+#[test]
+fn expressions_embedded_in_regex_and_jsonpath_conditions_are_checked() {
+    let found = messages(
+        "embedded",
+        &document(
+            "          - context: $response.body
+            condition: '$.items[?(@.status == \"{$inputs.wantd}\")]'
+            type: jsonpath
+          - context: $response.body
+            condition: '$.items[?(@.status == {$inputs.wanted})]'
+            type: jsonpath
+          - context: $response.body
+            condition: '$.items[?(@.count > {$inputs.threshold})'
+            type: jsonpath
+          - context: $response.body#/items/0/status
+            condition: '^({$inputs.pattern}$'
+            type: regex
+          - context: $response.body#/items/0/status
+            condition: '^{$inputs.pattern'
+            type: regex",
+            "",
+        ),
+    );
+    assert_eq!(
+        found,
+        vec![
+            "flow.arazzo.yml:22:24: `$inputs.wantd`: the workflow has no input `wantd`; did you mean `wanted`?",
+            "flow.arazzo.yml:25:24: `{$inputs.wanted}` stands outside a string literal of the JSONPath query, where only a number, a boolean or null fits, and it is text; quote it: `'{$inputs.wanted}'`",
+            "flow.arazzo.yml:28:24: `$.items[?(@.count > {$inputs.threshold})` is not an RFC 9535 JSONPath query: in long-hand segment, expected closing ']' (with a placeholder for each embedded value)",
+            "flow.arazzo.yml:31:24: the regex `^({$inputs.pattern}$` does not compile: unclosed group (with a placeholder for each embedded value)",
+            "flow.arazzo.yml:34:25: in `^{$inputs.pattern`: `{` opens an embedded expression that is never closed with `}`",
+        ]
+    );
+}
+
+#[test]
+fn a_number_embedded_outside_a_jsonpath_string_literal_is_accepted() {
+    let code = generated(
+        "embedded-number",
+        &document(
+            "          - context: $response.body
+            condition: '$[?@.count > {$inputs.threshold} && @.items[0].status == \"{$inputs.wanted}\"]'
+            type: jsonpath",
+            "",
+        ),
+    );
+    assert!(code.contains("ConditionPart::JsonPathScalar"), "{code}");
+    assert!(code.contains("ConditionPart::JsonPathString"), "{code}");
+}
+
+fn goessner(condition: &str) -> String {
+    document(
+        &format!(
+            "          - context: $response.body
+            condition: '{condition}'
+            type:
+              type: jsonpath
+              version: draft-goessner-dispatch-jsonpath-00"
+        ),
+        "",
+    )
+}
+
+// Arazzo 1.0.1 / 1.1.0 "Criterion Expression Type Object": `jsonpath` may name the Goessner
+// draft. It is run by the RFC 9535 engine where the two agree, and refused where it is not.
+#[test]
+fn goessner_jsonpath_runs_where_it_agrees_with_rfc_9535() {
+    let code = generated("goessner", &goessner("$.items[?(@.status == \"done\")]"));
+    assert!(code.contains("jsonpath_matches"), "{code}");
+    let found = messages("goessner-script", &goessner("$.items[(@.length-1)].id"));
+    assert_eq!(
+        found,
+        vec![
+            "flow.arazzo.yml:22:31: `$.items[(@.length-1)].id` is not a JSONPath query in the syntax Goessner's dialect shares with RFC 9535: a script expression `[(…)]` is Goessner JSONPath only (JavaScript run by the implementation); RFC 9535 has none; select from the end with a negative index (`[-1]`) or a slice (`[-2:]`)"
+        ]
+    );
+    let found = messages("goessner-length", &goessner("$[?(@.items.length > 1)]"));
+    assert_eq!(
+        found,
+        vec![
+            "flow.arazzo.yml:22:35: `$[?(@.items.length > 1)]` is not a JSONPath query in the syntax Goessner's dialect shares with RFC 9535: `.length` is an array's length in Goessner JSONPath (JavaScript), but a member named `length` in RFC 9535; write `length(…)` for the length, `['length']` for a member of that name"
+        ]
+    );
+}
+
+// Arazzo 1.1.0 "Source Description Expression Resolution": (1) an operationId or workflowId,
+// (2) a field of the Source Description Object; anything else names nothing.
+#[test]
+fn source_description_references_that_name_nothing_are_errors() {
+    let found = messages(
+        "source-references",
+        &with_outputs(
+            "          - condition: $statusCode == 200",
+            "",
+            "",
+            "      typo: $sourceDescriptions.jobs.urll
+      field: $sourceDescriptions.jobs.listJobs.operationId
+      source: $sourceDescriptions.job.url
+      bare: $sourceDescriptions.jobs",
+        ),
+    );
+    assert_eq!(
+        found,
+        vec![
+            "flow.arazzo.yml:30:13: source description `jobs` has no operation, workflow or field `urll`; did you mean `url`?",
+            "flow.arazzo.yml:31:14: source description `jobs` has no operation, workflow or field `listJobs.operationId`; `$sourceDescriptions.jobs.listJobs` yields the id `listJobs` itself; a reference has no fields",
+            "flow.arazzo.yml:32:15: there is no source description `job`; did you mean `jobs`?",
+            "flow.arazzo.yml:33:13: `$sourceDescriptions.jobs` must be followed by an operationId, a workflowId or a field; for example `$sourceDescriptions.jobs.url`",
+        ]
+    );
+}

@@ -251,11 +251,6 @@ pub fn replace(payload: &mut Value, pointer: &str, value: Value) {
     }
 }
 
-/// The server a source description's requests go to, for `$sourceDescriptions.NAME.url`.
-pub fn source_url(client: &Client, source: &str, default: &str) -> Value {
-    Value::String(client.server(source, default).to_owned())
-}
-
 /// Whether an RFC 9535 query selects anything in `value`.
 ///
 /// Arazzo's own examples write `$[?@.pets …]` to test the context object itself, while RFC 9535
