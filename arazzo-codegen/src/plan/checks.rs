@@ -503,15 +503,12 @@ pub(super) fn jsonpath_error(query: &str) -> Option<(usize, String, Option<Strin
 /// has no such syntax: `(byte offset, reason, hint)`. Outside those parts the two dialects read
 /// a query alike, so the RFC 9535 engine runs it.
 pub(super) fn goessner_error(query: &str) -> Option<(usize, String, Option<String>)> {
-    let bytes = query.as_bytes();
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
+    let mut quote: Option<char> = None;
+    let mut chars = query.char_indices();
+    while let Some((i, c)) = chars.next() {
         match quote {
-            Some(_) if c == b'\\' => {
-                i += 2;
-                continue;
+            Some(_) if c == '\\' => {
+                chars.next();
             }
             Some(q) if c == q => quote = None,
             Some(_) => {}
@@ -519,12 +516,11 @@ pub(super) fn goessner_error(query: &str) -> Option<(usize, String, Option<Strin
                 if let Some(found) = goessner_only_at(query, i) {
                     return Some(found);
                 }
-                if c == b'\'' || c == b'"' {
+                if c == '\'' || c == '"' {
                     quote = Some(c);
                 }
             }
         }
-        i += 1;
     }
     None
 }
@@ -795,5 +791,6 @@ components:
         assert_eq!(at("$[?(@.note == '[(@.length)]')]"), None);
         assert_eq!(at("$[?(@.status == 'done')]"), None);
         assert_eq!(at("$.store.book[*].author"), None);
+        assert_eq!(at("$['é\\\\ü'].ö.length"), Some(14));
     }
 }
