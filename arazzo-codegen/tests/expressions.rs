@@ -353,8 +353,8 @@ fn expressions_embedded_in_regex_and_jsonpath_conditions_are_checked() {
     assert_eq!(
         found,
         vec![
-            "flow.arazzo.yml:22:24: `$inputs.wantd`: the workflow has no input `wantd`; did you mean `wanted`?",
-            "flow.arazzo.yml:25:24: `{$inputs.wanted}` stands outside a string literal of the JSONPath query, where only a number, a boolean or null fits, and it is text; quote it: `'{$inputs.wanted}'`",
+            "flow.arazzo.yml:22:48: `$inputs.wantd`: the workflow has no input `wantd`; did you mean `wanted`?",
+            "flow.arazzo.yml:25:47: `{$inputs.wanted}` stands outside a string literal of the JSONPath query, where only a number, a boolean or null fits, and it is text; quote it: `'{$inputs.wanted}'`",
             "flow.arazzo.yml:28:24: `$.items[?(@.count > {$inputs.threshold})` is not an RFC 9535 JSONPath query: in long-hand segment, expected closing ']' (with a placeholder for each embedded value)",
             "flow.arazzo.yml:31:24: the regex `^({$inputs.pattern}$` does not compile: unclosed group (with a placeholder for each embedded value)",
             "flow.arazzo.yml:34:25: in `^{$inputs.pattern`: `{` opens an embedded expression that is never closed with `}`",

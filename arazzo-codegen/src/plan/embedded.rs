@@ -80,7 +80,7 @@ impl Planner<'_> {
         } else {
             Vec::new()
         };
-        let slots = slots(pieces, language);
+        let slots = slots(condition, pieces, language);
         let sample = if slots.is_empty() {
             condition.clone()
         } else {
@@ -116,7 +116,12 @@ impl Planner<'_> {
         for slot in slots {
             match slot {
                 Slot::Text(text) => out.push(ConditionPiece::Text(text)),
-                Slot::Expr(e, escape) => {
+                Slot::Expr(e, escape, offset) => {
+                    // At the expression's `$`, after its `{`.
+                    let pos = Pos {
+                        col: pos.col + offset + 1,
+                        ..pos
+                    };
                     let Some(value) = self.resolve(&e, pos, ctx) else {
                         failed = true;
                         continue;
@@ -143,17 +148,21 @@ impl Planner<'_> {
 /// A piece of a condition before its expressions are resolved.
 enum Slot {
     Text(String),
-    Expr(Expr, Escape),
+    /// An expression, its escape, and the byte offset of its `{` in the condition.
+    Expr(Expr, Escape, usize),
 }
 
-/// The condition's pieces, each expression with the escape of the place it stands in.
-fn slots(pieces: Vec<Piece>, language: Language) -> Vec<Slot> {
+/// The condition's pieces, each expression with the escape of the place it stands in and
+/// where it is written.
+fn slots(condition: &str, pieces: Vec<Piece>, language: Language) -> Vec<Slot> {
     let mut quote: Option<char> = None;
+    let mut at = 0;
     pieces
         .into_iter()
         .map(|piece| match piece {
             Piece::Text(text) => {
                 quote = quote_after(&text, quote);
+                at += text.len();
                 Slot::Text(text)
             }
             Piece::Expr(e) => {
@@ -162,7 +171,13 @@ fn slots(pieces: Vec<Piece>, language: Language) -> Vec<Slot> {
                     (_, Some(q)) => Escape::JsonPathString(q),
                     (_, None) => Escape::JsonPathScalar,
                 };
-                Slot::Expr(e, escape)
+                let offset = at;
+                // The template reader ends an embedded expression at the first `}`.
+                at += condition
+                    .get(at..)
+                    .and_then(|rest| rest.find('}'))
+                    .map_or(0, |end| end + 1);
+                Slot::Expr(e, escape, offset)
             }
         })
         .collect()
@@ -191,8 +206,8 @@ fn placeholders(slots: &[Slot]) -> String {
         .iter()
         .map(|slot| match slot {
             Slot::Text(t) => t.as_str(),
-            Slot::Expr(_, Escape::Regex | Escape::JsonPathString(_)) => "x",
-            Slot::Expr(_, Escape::JsonPathScalar) => "0",
+            Slot::Expr(_, Escape::Regex | Escape::JsonPathString(_), _) => "x",
+            Slot::Expr(_, Escape::JsonPathScalar, _) => "0",
         })
         .collect()
 }
