@@ -236,3 +236,19 @@ async fn source_description_references_yield_the_id_or_the_field_as_written() {
     assert_eq!(out.r#type, "openapi");
     assert_eq!(out.operation, "listJobs");
 }
+
+// Arazzo 1.1.0 "Regex Conditions" and "JSONPath Conditions": "If the `context` evaluates to
+// `null` or `undefined`, the condition MUST evaluate to _fail_", even for `^.*$` and `$`, which
+// match anything else.
+#[tokio::test]
+async fn a_null_context_fails_regex_and_jsonpath_conditions() {
+    let client = start().await;
+    let run =
+        |kind: &str| board::null_contexts(&client, board::NullContextsInputs { kind: kind.into() });
+    // Neither `end` action applied: the run went on to the step `neither`.
+    assert!(run("neither").await.is_ok());
+    assert!(matches!(
+        run("other").await,
+        Err(Error::CriterionFailed { context, .. }) if context.step == "neither"
+    ));
+}

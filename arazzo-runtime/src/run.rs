@@ -261,7 +261,8 @@ pub fn jsonpath_matches(
     text: &str,
     value: &Value,
 ) -> bool {
-    let Some(query) = query else {
+    // Arazzo 1.1 JSONPath Conditions: a `null` context fails (the query `$` would select it).
+    let (Some(query), false) = (query, value.is_null()) else {
         return false;
     };
     if value.is_object() && text.trim_start().starts_with("$[?") {
@@ -319,6 +320,7 @@ mod tests {
             &serde_json::json!([{}])
         ));
         assert!(!jsonpath_matches(None, text, &list));
+        assert!(!jsonpath_matches(jsonpath("$").as_ref(), "$", &Value::Null));
         // A root filter on an object tests the object itself.
         let object = serde_json::json!({"access_token": "x"});
         assert!(jsonpath_matches(query.as_ref(), text, &object));

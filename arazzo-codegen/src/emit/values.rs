@@ -203,12 +203,12 @@ fn check_tokens(criterion: &CriterionPlan, scope: Scope) -> TokenStream {
         } if !embedded.is_empty() => {
             let context = value_tokens(context, scope);
             let parts = condition_parts(embedded, scope);
-            quote!({
-                let text = #rt::__private::to_text(&#context).unwrap_or_default();
+            // Arazzo 1.1 Regex Conditions: a `null` context fails.
+            quote!(#rt::__private::to_text(&#context).is_some_and(|text| {
                 #rt::__private::substitute(&[#(#parts),*])
                     .and_then(|pattern| #rt::__private::regex(&pattern))
                     .is_some_and(|re| re.is_match(&text))
-            })
+            }))
         }
         CheckPlan::JsonPath {
             context, embedded, ..
@@ -233,8 +233,9 @@ fn check_tokens(criterion: &CriterionPlan, scope: Scope) -> TokenStream {
             quote!({
                 static PATTERN: ::std::sync::LazyLock<::std::option::Option<#rt::__private::Regex>> =
                     ::std::sync::LazyLock::new(|| #rt::__private::regex(#pattern));
-                let text = #rt::__private::to_text(&#context).unwrap_or_default();
-                PATTERN.as_ref().is_some_and(|re| re.is_match(&text))
+                // Arazzo 1.1 Regex Conditions: a `null` context fails.
+                #rt::__private::to_text(&#context)
+                    .is_some_and(|text| PATTERN.as_ref().is_some_and(|re| re.is_match(&text)))
             })
         }
         CheckPlan::JsonPath { context, query, .. } => {
