@@ -102,9 +102,11 @@ async fn what_was_sent_pointers_and_source_urls_are_read_at_run_time() {
     );
     assert_eq!(out.sent_name, "Ada");
     // `$steps.send.outputs.echo#/body/nested/tags/1` went out as the second step's query, and
-    // `$sourceDescriptions.echo.url` is the server the client was given, as a header.
-    assert_eq!(out.base, base);
-    assert_eq!(out.source_url, base);
+    // `$sourceDescriptions.echo.url` is the Source Description's `url` as written (Arazzo 1.1
+    // "Source Description Expression Resolution"), not the server the client was given, as a
+    // header.
+    assert_eq!(out.base, "./echo-openapi.yml");
+    assert_eq!(out.source_url, "./echo-openapi.yml");
 }
 
 #[tokio::test]

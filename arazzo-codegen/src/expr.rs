@@ -63,10 +63,13 @@ pub enum Expr {
         /// A pointer into the output's value.
         pointer: Option<String>,
     },
-    /// `$sourceDescriptions.NAME[.…]`
+    /// `$sourceDescriptions.NAME.REFERENCE`
     SourceDescriptions {
         /// The source description's name.
         name: String,
+        /// What follows the name: an operationId, a workflowId or a field of the Source
+        /// Description Object (`url`, `type`).
+        reference: Option<String>,
     },
     /// `$self` (Arazzo 1.1): the document's own URI.
     SelfUri,
@@ -93,7 +96,14 @@ impl fmt::Display for Expr {
             Expr::Outputs { name, .. } => write!(f, "$outputs.{name}"),
             Expr::Steps { step, .. } => write!(f, "$steps.{step}"),
             Expr::Workflows { workflow, .. } => write!(f, "$workflows.{workflow}"),
-            Expr::SourceDescriptions { name } => write!(f, "$sourceDescriptions.{name}"),
+            Expr::SourceDescriptions {
+                name,
+                reference: Some(reference),
+            } => write!(f, "$sourceDescriptions.{name}.{reference}"),
+            Expr::SourceDescriptions {
+                name,
+                reference: None,
+            } => write!(f, "$sourceDescriptions.{name}"),
             Expr::Components { kind, name } => write!(f, "$components.{kind}.{name}"),
             Expr::SelfUri => f.write_str("$self"),
             Expr::Message => f.write_str("$message"),
@@ -145,7 +155,13 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
         None => (text, None),
     };
     if let Some(pointer) = pointer {
-        check_pointer(pointer).map_err(|m| ExprError::new(path.len() + 1, m))?;
+        check_pointer(pointer).map_err(|m| {
+            let mut e = ExprError::new(path.len() + 1, m);
+            if !pointer.starts_with('/') {
+                e.hint = Some(format!("did you mean `{path}#/{pointer}`?"));
+            }
+            e
+        })?;
     }
     let pointer = pointer.map(str::to_owned);
     let (root, rest) = match path.split_once('.') {
@@ -179,9 +195,9 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
         "$message" => Ok(Expr::Message),
         "$request" | "$response" => {
             let source = parse_source(
+                root,
                 need_rest("body, header.NAME, query.NAME or path.NAME")?,
                 pointer,
-                root.len() + 1,
             )?;
             Ok(if root == "$request" {
                 Expr::Request(source)
@@ -243,9 +259,13 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
         }
         "$sourceDescriptions" => {
             let rest = need_rest("NAME")?;
-            let name = rest.split('.').next().unwrap_or(rest);
-            Ok(Expr::SourceDescriptions {
+            let (name, reference) = match rest.split_once('.') {
+                Some((name, reference)) => (name, Some(reference.to_owned())),
+                None => (rest, None),
+            };
+            no_pointer(Expr::SourceDescriptions {
                 name: name.to_owned(),
+                reference,
             })
         }
         "$components" => {
@@ -284,7 +304,8 @@ fn parse_outputs_field(field: &str, offset: usize) -> Result<String, ExprError> 
     }
 }
 
-fn parse_source(rest: &str, pointer: Option<String>, offset: usize) -> Result<Source, ExprError> {
+fn parse_source(root: &str, rest: &str, pointer: Option<String>) -> Result<Source, ExprError> {
+    let offset = root.len() + 1;
     let named = |prefix: &str| {
         rest.strip_prefix(prefix)
             .filter(|name| !name.is_empty())
@@ -299,9 +320,7 @@ fn parse_source(rest: &str, pointer: Option<String>, offset: usize) -> Result<So
     } else if let Some(name) = named("path.") {
         Source::Path(name)
     } else {
-        let mut err = ExprError::new(offset, format!("unknown source `{rest}`"));
-        err.hint = Some("expected `body`, `header.NAME`, `query.NAME` or `path.NAME`".to_owned());
-        return Err(err);
+        return Err(unknown_source(root, rest, offset));
     };
     match pointer {
         Some(_) => Err(ExprError::new(
@@ -310,6 +329,36 @@ fn parse_source(rest: &str, pointer: Option<String>, offset: usize) -> Result<So
         )),
         None => Ok(source),
     }
+}
+
+/// The error for `$response.REST` / `$request.REST` naming no source, with the likely meaning:
+/// `body.id` (the condition form, outside a condition) is `body#/id`, `headers.X` is `header.X`.
+fn unknown_source(root: &str, rest: &str, offset: usize) -> ExprError {
+    let members = rest
+        .strip_prefix("body")
+        .filter(|m| m.starts_with(['.', '[']));
+    if let Some(pointer) = members.and_then(|m| members_to_pointer(m).ok()) {
+        let mut err = ExprError::new(
+            offset + "body".len(),
+            "`.` and `[]` read into the body only in a condition; elsewhere a JSON pointer follows `#`",
+        );
+        err.hint = Some(format!("did you mean `{root}.body#{pointer}`?"));
+        return err;
+    }
+    let mut err = ExprError::new(offset, format!("unknown source `{rest}`"));
+    let (first, tail) = match rest.split_once('.') {
+        Some((first, tail)) => (first, Some(tail)),
+        None => (rest, None),
+    };
+    let known = ["body", "header", "query", "path"];
+    err.hint = match (crate::diag::closest(first, known), tail) {
+        (Some(near), Some(tail)) if near != "body" => {
+            Some(format!("did you mean `{root}.{near}.{tail}`?"))
+        }
+        (Some("body"), None) => Some(format!("did you mean `{root}.body`?")),
+        _ => Some("expected `body`, `header.NAME`, `query.NAME` or `path.NAME`".to_owned()),
+    };
+    err
 }
 
 /// Checks an RFC 6901 pointer: empty, or `/`-separated tokens where `~` is only `~0` or `~1`.
@@ -326,6 +375,121 @@ pub fn check_pointer(pointer: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Parses a runtime expression inside a simple condition, where the specification's condition
+/// operators `.` (property de-reference) and `[]` (0-based index) may follow the value an
+/// expression names: `$response.body.items[0].id` reads what `$response.body#/items/0/id` reads.
+/// An expression that already has a `#` pointer is read as written.
+pub fn parse_condition_expr(text: &str) -> Result<Expr, ExprError> {
+    if text.contains('#') {
+        return parse_expr(text);
+    }
+    match member_start(text) {
+        Some(at) => {
+            let pointer = members_to_pointer(&text[at..]).map_err(|mut e| {
+                e.offset += at;
+                e
+            })?;
+            parse_expr(&format!("{}#{pointer}", &text[..at]))
+        }
+        None => parse_expr(text),
+    }
+}
+
+/// Where the `.name` / `[N]` members begin in a condition's expression: after `body` of
+/// `$response` / `$request`, after the name of an input or output, after
+/// `$steps.STEP.outputs.NAME` or `$workflows.WORKFLOW.outputs.NAME`. `None` when nothing follows
+/// such a value (headers, query and path parameters are named by the whole rest).
+fn member_start(text: &str) -> Option<usize> {
+    let boundary = |from: usize| {
+        let end = text[from..]
+            .find(['.', '['])
+            .map_or(text.len(), |i| from + i);
+        (end > from && end < text.len()).then_some(end)
+    };
+    for body in ["$response.body", "$request.body"] {
+        if text.len() > body.len()
+            && text.starts_with(body)
+            && matches!(text.as_bytes()[body.len()], b'.' | b'[')
+        {
+            return Some(body.len());
+        }
+    }
+    for root in ["$inputs.", "$outputs."] {
+        if text.starts_with(root) {
+            return boundary(root.len());
+        }
+    }
+    for root in ["$steps.", "$workflows."] {
+        let Some(rest) = text.strip_prefix(root) else {
+            continue;
+        };
+        let id = rest.find('.')?;
+        let outputs = root.len() + id + ".outputs.".len();
+        if rest[id..].starts_with(".outputs.") {
+            return boundary(outputs);
+        }
+    }
+    None
+}
+
+/// Splits a name read with the condition operators (`env.TOKEN`, `items[0]`) into the name and
+/// the JSON pointer they stand for (`env`, `/TOKEN`): the hint for such a name outside a
+/// condition.
+pub fn split_members(name: &str) -> Option<(&str, String)> {
+    let at = name.find(['.', '[']).filter(|&at| at > 0)?;
+    let pointer = members_to_pointer(&name[at..]).ok()?;
+    Some((&name[..at], pointer))
+}
+
+/// Turns `.items[0].id` into the JSON pointer `/items/0/id`, escaping `~` and `/` in names.
+fn members_to_pointer(members: &str) -> Result<String, ExprError> {
+    let mut pointer = String::new();
+    let mut at = 0;
+    while at < members.len() {
+        let rest = &members[at..];
+        if let Some(name) = rest.strip_prefix('.') {
+            let len = name.find(['.', '[']).unwrap_or(name.len());
+            if len == 0 {
+                return Err(ExprError::new(at, "`.` must be followed by a member name"));
+            }
+            pointer.push('/');
+            pointer.push_str(&name[..len].replace('~', "~0").replace('/', "~1"));
+            at += 1 + len;
+        } else if let Some(index) = rest.strip_prefix('[') {
+            let close = index.find(']');
+            let digits = close
+                .map(|c| &index[..c])
+                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+            let (Some(close), Some(digits)) = (close, digits) else {
+                let mut e = ExprError::new(at, "`[` must hold a 0-based array index, as in `[0]`");
+                e.hint = Some("read a member by name with `.name`".to_owned());
+                return Err(e);
+            };
+            pointer.push('/');
+            pointer.push_str(digits);
+            at += close + 2;
+        } else {
+            return Err(ExprError::new(at, "expected `.name` or `[index]` here"));
+        }
+    }
+    Ok(pointer)
+}
+
+/// Whether a string starting with `$` is data rather than a runtime expression: by the
+/// expression ABNF an expression starts with one of the roots (`$inputs.`, `$steps.`, …), so
+/// `$.items[*]` (a JSONPath query) or `$5 or less` is text. A word close to a root
+/// (`$inptus.owner`) is taken for a misspelt expression, to be reported.
+fn is_dollar_text(text: &str) -> bool {
+    let root = text.split(['.', '#']).next().unwrap_or(text);
+    if ROOTS.contains(&root) {
+        return false;
+    }
+    let word = &root[1..];
+    let identifier =
+        !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    !(identifier && crate::diag::closest(root, ROOTS).is_some())
 }
 
 /// A piece of a string value.
@@ -346,12 +510,19 @@ pub enum StringValue {
     Template(Vec<Piece>),
 }
 
-/// Reads a string value: a whole expression when it starts with `$`, otherwise text in which
-/// `{$…}` embeds expressions.
+/// Reads a string value: a whole expression when it starts with `$` and a runtime expression
+/// root (or a near miss of one, to report), otherwise text in which `{$…}` embeds expressions.
 pub fn parse_string_value(text: &str) -> Result<StringValue, ExprError> {
-    if text.starts_with('$') {
+    if text.starts_with('$') && !is_dollar_text(text) {
         return parse_expr(text).map(StringValue::Expr);
     }
+    parse_template(text).map(StringValue::Template)
+}
+
+/// Reads text in which `{$…}` embeds runtime expressions: a string template, or a regex,
+/// JSONPath or XPath condition (Arazzo 1.1 Criterion Object: "runtime expressions MUST be
+/// embedded within the `condition` string using `{}` curly braces").
+pub fn parse_template(text: &str) -> Result<Vec<Piece>, ExprError> {
     let mut pieces = Vec::new();
     let mut literal = String::new();
     let mut rest = text;
@@ -382,7 +553,7 @@ pub fn parse_string_value(text: &str) -> Result<StringValue, ExprError> {
     if !literal.is_empty() {
         pieces.push(Piece::Text(literal));
     }
-    Ok(StringValue::Template(pieces))
+    Ok(pieces)
 }
 
 /// A comparison operator.
@@ -474,13 +645,11 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ExprError> {
             (b'!', _) => Token::Not,
             (b'(', _) => Token::Open,
             (b')', _) => Token::Close,
-            (b'\'' | b'"', _) => {
-                let quote = c as char;
-                let Some(len) = text[i + 1..].find(quote) else {
-                    return Err(ExprError::new(i, "string literal is never closed"));
-                };
-                let value = text[i + 1..i + 1 + len].to_owned();
-                i += len + 2;
+            (b'"', _) => return Err(double_quoted(text, i)),
+            (b'\'', _) => {
+                let (value, len) = single_quoted(&text[i..])
+                    .ok_or_else(|| ExprError::new(i, "string literal is never closed"))?;
+                i += len;
                 tokens.push((start, Token::Operand(Operand::Literal(Literal::Str(value)))));
                 continue;
             }
@@ -501,7 +670,7 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ExprError> {
                 let word = &text[i..i + len];
                 i += len;
                 let operand = if word.starts_with('$') {
-                    Operand::Expr(parse_expr(word).map_err(|mut e| {
+                    Operand::Expr(parse_condition_expr(word).map_err(|mut e| {
                         e.offset += start;
                         e
                     })?)
@@ -531,6 +700,38 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ExprError> {
         tokens.push((start, token));
     }
     Ok(tokens)
+}
+
+/// Reads a single-quoted string literal at the start of `text` (Arazzo "Literals": a quote
+/// inside is written twice, `''`): its value and the length it spans, quotes included.
+fn single_quoted(text: &str) -> Option<(String, usize)> {
+    let mut value = String::new();
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((at, ch)) = chars.next() {
+        if ch != '\'' {
+            value.push(ch);
+        } else if chars.peek().is_some_and(|&(_, next)| next == '\'') {
+            value.push('\'');
+            chars.next();
+        } else {
+            return Some((value, at + 1));
+        }
+    }
+    None
+}
+
+/// The error for a double-quoted string at `at`: Arazzo "Literals" says strings MUST use
+/// single quotes, and a double-quoted one is a common slip from other languages.
+fn double_quoted(text: &str, at: usize) -> ExprError {
+    let mut e = ExprError::new(
+        at,
+        "string literals are written in single quotes; `\"` does not start one",
+    );
+    if let Some(len) = text[at + 1..].find('"') {
+        let inner = &text[at + 1..at + 1 + len];
+        e.hint = Some(format!("write `'{}'`", inner.replace('\'', "''")));
+    }
+    e
 }
 
 /// Parses a simple condition.

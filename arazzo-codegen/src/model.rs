@@ -173,6 +173,8 @@ pub enum CriterionKind {
     Regex,
     /// `jsonpath` (RFC 9535).
     JsonPath,
+    /// `{type: jsonpath, version: draft-goessner-dispatch-jsonpath-00}`.
+    GoessnerJsonPath,
     /// `xpath`.
     XPath,
 }

@@ -9,6 +9,7 @@
 mod actions;
 mod calls;
 mod checks;
+mod embedded;
 mod flow;
 mod step;
 mod values;
@@ -283,13 +284,6 @@ pub enum ValuePlan {
         /// What is selected.
         selection: Selection,
     },
-    /// `$sourceDescriptions.NAME.url`: the server the client uses for that source.
-    SourceUrl {
-        /// The source name.
-        source: String,
-        /// Its first server in the description.
-        default_server: String,
-    },
 }
 
 /// What a selector picks out of its context.
@@ -345,6 +339,8 @@ pub enum CheckPlan {
         context: ValuePlan,
         /// The pattern (already checked to compile).
         pattern: String,
+        /// The pattern's pieces when it embeds runtime expressions, empty when it does not.
+        embedded: Vec<ConditionPiece>,
     },
     /// An RFC 9535 JSONPath query that must select at least one node.
     JsonPath {
@@ -352,7 +348,31 @@ pub enum CheckPlan {
         context: ValuePlan,
         /// The query (already checked to parse).
         query: String,
+        /// The query's pieces when it embeds runtime expressions, empty when it does not.
+        embedded: Vec<ConditionPiece>,
     },
+}
+
+/// A piece of a regex or JSONPath condition that embeds runtime expressions: the values are
+/// substituted before the condition is evaluated (Arazzo 1.1 Criterion Object).
+#[derive(Debug)]
+pub enum ConditionPiece {
+    /// Condition text as written.
+    Text(String),
+    /// A value, escaped for where it stands.
+    Value(ValuePlan, Escape),
+}
+
+/// How a value embedded in a condition is written into it, so that it stays one value of the
+/// condition's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// Matched literally by a regex (`regex::escape`).
+    Regex,
+    /// Inside a JSONPath string literal delimited by this quote.
+    JsonPathString(char),
+    /// Outside a JSONPath string literal: only a number, boolean or null fits.
+    JsonPathScalar,
 }
 
 /// A simple condition with its operands resolved.
@@ -402,8 +422,16 @@ impl CriterionPlan {
     pub fn any_value(&self, test: &impl Fn(&ValuePlan) -> bool) -> bool {
         match &self.check {
             CheckPlan::Simple(cond) => cond.any_value(test),
-            CheckPlan::Regex { context, .. } | CheckPlan::JsonPath { context, .. } => {
+            CheckPlan::Regex {
+                context, embedded, ..
+            }
+            | CheckPlan::JsonPath {
+                context, embedded, ..
+            } => {
                 context.any(test)
+                    || embedded
+                        .iter()
+                        .any(|p| matches!(p, ConditionPiece::Value(v, _) if v.any(test)))
             }
         }
     }
@@ -501,6 +529,8 @@ struct Planner<'a> {
     arazzo_1_1: bool,
     /// The document's `$self`.
     self_uri: Option<String>,
+    /// The document's Source Description Objects, as written.
+    source_descriptions: &'a [crate::model::SourceDescription],
 }
 
 /// What the inputs of the workflow being planned are.
@@ -529,6 +559,7 @@ pub fn plan(
         workflow_ids: Vec::new(),
         arazzo_1_1: doc.arazzo.value.starts_with("1.1."),
         self_uri: doc.self_uri.as_ref().map(|u| u.value.clone()),
+        source_descriptions: &doc.sources,
     };
     let mut seen: Vec<&Spanned<String>> = Vec::new();
     let mut unique = Vec::new();

@@ -7,6 +7,8 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
+use crate::value::to_text;
+
 /// A comparison operator of the simple condition grammar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {
@@ -70,6 +72,66 @@ pub fn truthy(value: &Value) -> bool {
     }
 }
 
+/// A piece of a `regex` or `jsonpath` condition that embeds runtime expressions, as the
+/// generator wrote it: text, or a value with the escape of the place it stands in.
+#[derive(Debug)]
+pub enum ConditionPart<'a> {
+    /// Condition text as written.
+    Text(&'a str),
+    /// A value matched literally by the regex.
+    Regex(Value),
+    /// A value inside a JSONPath string literal delimited by the quote.
+    JsonPathString(Value, char),
+    /// A value outside a JSONPath string literal: a number, boolean or null.
+    JsonPathScalar(Value),
+}
+
+/// The condition with its embedded values substituted (Arazzo 1.1 Criterion Object: evaluated,
+/// converted to strings and substituted before the condition is evaluated), each escaped so
+/// that it stays one value of the condition's language. `None` when a value cannot stand where
+/// it is (text outside a JSONPath string literal): such a condition cannot be evaluated, so it
+/// fails.
+pub fn substitute(parts: &[ConditionPart<'_>]) -> Option<String> {
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            ConditionPart::Text(text) => out.push_str(text),
+            ConditionPart::Regex(value) => {
+                out.push_str(&regex::escape(&to_text(value).unwrap_or_default()));
+            }
+            ConditionPart::JsonPathString(value, quote) => {
+                push_string_literal_content(&mut out, &to_text(value).unwrap_or_default(), *quote);
+            }
+            ConditionPart::JsonPathScalar(value) => match value {
+                Value::Null | Value::Bool(_) | Value::Number(_) => out.push_str(&value.to_string()),
+                Value::String(_) | Value::Array(_) | Value::Object(_) => return None,
+            },
+        }
+    }
+    Some(out)
+}
+
+/// Writes `text` as the inside of an RFC 9535 string literal delimited by `quote`: the quote and
+/// the backslash escaped, control characters as escapes (RFC 9535 §2.3.1.1).
+fn push_string_literal_content(out: &mut String, text: &str, quote: char) {
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +149,30 @@ mod tests {
         assert!(compare(&json!("10"), Comparison::Gt, &json!(9)));
         assert!(!compare(&json!("x"), Comparison::Eq, &json!(1)));
         assert!(compare(&json!("x"), Comparison::Ne, &json!(1)));
+    }
+
+    #[test]
+    fn embedded_values_stay_one_value_of_the_condition() {
+        let parts = [
+            ConditionPart::Text("^("),
+            ConditionPart::Regex(json!("a.*b")),
+            ConditionPart::Text(")$"),
+        ];
+        assert_eq!(substitute(&parts).as_deref(), Some("^(a\\.\\*b)$"));
+        let parts = [
+            ConditionPart::Text("$[?@.s == \""),
+            ConditionPart::JsonPathString(json!("say \"hi\" \\ it's\n"), '"'),
+            ConditionPart::Text("\" && @.n > "),
+            ConditionPart::JsonPathScalar(json!(2.5)),
+            ConditionPart::Text("]"),
+        ];
+        let query = substitute(&parts).expect("fits");
+        assert_eq!(query, r#"$[?@.s == "say \"hi\" \\ it's\n" && @.n > 2.5]"#);
+        assert!(serde_json_path::JsonPath::parse(&query).is_ok());
+        assert_eq!(
+            substitute(&[ConditionPart::JsonPathScalar(json!("1 || true"))]),
+            None
+        );
     }
 
     #[test]

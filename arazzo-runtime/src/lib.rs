@@ -49,13 +49,13 @@ pub use reqwest;
 /// these items.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::criteria::{Comparison, compare, truthy};
+    pub use crate::criteria::{Comparison, ConditionPart, compare, substitute, truthy};
     pub use crate::operation::Operation;
     pub use crate::request::StepRequest;
     pub use crate::response::StepResponse;
     pub use crate::run::{
         Run, available, correlated, inputs_from, jsonpath, jsonpath_matches, pointer,
-        query_component, replace, select, source_url,
+        query_component, replace, select,
     };
     pub use crate::value::{TemplatePart, template, to_json, to_text};
     pub use serde;

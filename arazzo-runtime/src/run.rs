@@ -251,11 +251,6 @@ pub fn replace(payload: &mut Value, pointer: &str, value: Value) {
     }
 }
 
-/// The server a source description's requests go to, for `$sourceDescriptions.NAME.url`.
-pub fn source_url(client: &Client, source: &str, default: &str) -> Value {
-    Value::String(client.server(source, default).to_owned())
-}
-
 /// Whether an RFC 9535 query selects anything in `value`.
 ///
 /// Arazzo's own examples write `$[?@.pets …]` to test the context object itself, while RFC 9535
@@ -266,7 +261,8 @@ pub fn jsonpath_matches(
     text: &str,
     value: &Value,
 ) -> bool {
-    let Some(query) = query else {
+    // Arazzo 1.1 JSONPath Conditions: a `null` context fails (the query `$` would select it).
+    let (Some(query), false) = (query, value.is_null()) else {
         return false;
     };
     if value.is_object() && text.trim_start().starts_with("$[?") {
@@ -324,6 +320,7 @@ mod tests {
             &serde_json::json!([{}])
         ));
         assert!(!jsonpath_matches(None, text, &list));
+        assert!(!jsonpath_matches(jsonpath("$").as_ref(), "$", &Value::Null));
         // A root filter on an object tests the object itself.
         let object = serde_json::json!({"access_token": "x"});
         assert!(jsonpath_matches(query.as_ref(), text, &object));

@@ -5,7 +5,8 @@ use quote::quote;
 
 use crate::expr::{CmpOp, Source};
 use crate::plan::{
-    CheckPlan, CondPlan, CriterionPlan, LiteralJson, Selection, TemplatePiece, ValuePlan,
+    CheckPlan, CondPlan, ConditionPiece, CriterionPlan, Escape, LiteralJson, Selection,
+    TemplatePiece, ValuePlan,
 };
 use crate::types::RustType;
 
@@ -158,10 +159,6 @@ pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
                 }),
             }
         }
-        ValuePlan::SourceUrl {
-            source,
-            default_server,
-        } => quote!(#rt::__private::source_url(client, #source, #default_server)),
     }
 }
 
@@ -201,16 +198,47 @@ fn check_tokens(criterion: &CriterionPlan, scope: Scope) -> TokenStream {
     let rt = scope.rt;
     match &criterion.check {
         CheckPlan::Simple(cond) => cond_tokens(cond, scope),
-        CheckPlan::Regex { context, pattern } => {
+        CheckPlan::Regex {
+            context, embedded, ..
+        } if !embedded.is_empty() => {
+            let context = value_tokens(context, scope);
+            let parts = condition_parts(embedded, scope);
+            // Arazzo 1.1 Regex Conditions: a `null` context fails.
+            quote!(#rt::__private::to_text(&#context).is_some_and(|text| {
+                #rt::__private::substitute(&[#(#parts),*])
+                    .and_then(|pattern| #rt::__private::regex(&pattern))
+                    .is_some_and(|re| re.is_match(&text))
+            }))
+        }
+        CheckPlan::JsonPath {
+            context, embedded, ..
+        } if !embedded.is_empty() => {
+            let context = value_tokens(context, scope);
+            let parts = condition_parts(embedded, scope);
+            quote!({
+                let context = #context;
+                #rt::__private::substitute(&[#(#parts),*]).is_some_and(|query| {
+                    #rt::__private::jsonpath_matches(
+                        #rt::__private::jsonpath(&query).as_ref(),
+                        &query,
+                        &context,
+                    )
+                })
+            })
+        }
+        CheckPlan::Regex {
+            context, pattern, ..
+        } => {
             let context = value_tokens(context, scope);
             quote!({
                 static PATTERN: ::std::sync::LazyLock<::std::option::Option<#rt::__private::Regex>> =
                     ::std::sync::LazyLock::new(|| #rt::__private::regex(#pattern));
-                let text = #rt::__private::to_text(&#context).unwrap_or_default();
-                PATTERN.as_ref().is_some_and(|re| re.is_match(&text))
+                // Arazzo 1.1 Regex Conditions: a `null` context fails.
+                #rt::__private::to_text(&#context)
+                    .is_some_and(|text| PATTERN.as_ref().is_some_and(|re| re.is_match(&text)))
             })
         }
-        CheckPlan::JsonPath { context, query } => {
+        CheckPlan::JsonPath { context, query, .. } => {
             let context = value_tokens(context, scope);
             quote!({
                 static QUERY: ::std::sync::LazyLock<::std::option::Option<#rt::__private::JsonPath>> =
@@ -219,6 +247,29 @@ fn check_tokens(criterion: &CriterionPlan, scope: Scope) -> TokenStream {
             })
         }
     }
+}
+
+/// The runtime's pieces of a condition that embeds values, each escaped for where it stands.
+fn condition_parts(pieces: &[ConditionPiece], scope: Scope) -> Vec<TokenStream> {
+    let rt = scope.rt;
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            ConditionPiece::Text(text) => quote!(#rt::__private::ConditionPart::Text(#text)),
+            ConditionPiece::Value(value, escape) => {
+                let value = value_tokens(value, scope);
+                match escape {
+                    Escape::Regex => quote!(#rt::__private::ConditionPart::Regex(#value)),
+                    Escape::JsonPathString(quote) => {
+                        quote!(#rt::__private::ConditionPart::JsonPathString(#value, #quote))
+                    }
+                    Escape::JsonPathScalar => {
+                        quote!(#rt::__private::ConditionPart::JsonPathScalar(#value))
+                    }
+                }
+            }
+        })
+        .collect()
 }
 
 /// `Some("criterion as written")` for the first criterion that does not hold, else `None`.

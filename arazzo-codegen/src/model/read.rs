@@ -461,6 +461,37 @@ fn read_body(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Request
     })
 }
 
+/// The Goessner JSONPath dialect's version name in a Criterion Expression Type Object.
+const GOESSNER: &str = "draft-goessner-dispatch-jsonpath-00";
+
+/// A criterion `type` given as a name.
+fn criterion_kind(
+    name: &str,
+    pos: Pos,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Option<CriterionKind> {
+    Some(match name {
+        "simple" => CriterionKind::Simple,
+        "regex" => CriterionKind::Regex,
+        "jsonpath" => CriterionKind::JsonPath,
+        "xpath" => CriterionKind::XPath,
+        other => {
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    Some(pos),
+                    format!(
+                        "unknown criterion type `{other}`; expected `simple`, `regex`, `jsonpath` or `xpath`"
+                    ),
+                )
+                .with_hint(suggest(other, ["simple", "regex", "jsonpath", "xpath"])),
+            );
+            return None;
+        }
+    })
+}
+
 fn read_criterion(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Criterion> {
     let mut f = Fields::new(node, "a criterion", CRITERION_FIELDS, diags, file)?;
     let condition = f.req_string("condition");
@@ -471,10 +502,10 @@ fn read_criterion(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Cr
             pos: node.pos,
         },
         Some(n) => {
-            let (name, pos) = match &n.kind {
-                Kind::Str(s) => (s.clone(), n.pos),
+            let (value, pos) = match &n.kind {
+                Kind::Str(s) => (criterion_kind(s, n.pos, file, f.diags)?, n.pos),
                 Kind::Map(_) => {
-                    // `{type, version}`: older JSONPath / XPath dialects.
+                    // `{type, version}`: other JSONPath / XPath dialects.
                     let mut t = Fields::new(
                         n,
                         "a criterion expression type",
@@ -484,44 +515,27 @@ fn read_criterion(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Cr
                     )?;
                     let kind = t.req_string("type")?;
                     let version = t.req_string("version")?;
-                    match (kind.value.as_str(), version.value.as_str()) {
-                        ("jsonpath", "rfc9535") => (kind.value, kind.pos),
-                        ("xpath", _) => (kind.value, kind.pos),
+                    let value = match (kind.value.as_str(), version.value.as_str()) {
+                        ("jsonpath", "rfc9535") => CriterionKind::JsonPath,
+                        ("jsonpath", GOESSNER) => CriterionKind::GoessnerJsonPath,
+                        ("xpath", _) => CriterionKind::XPath,
                         _ => {
                             t.error(
                                 version.pos,
                                 format!(
-                                    "`{}` version `{}` is not supported; only RFC 9535 JSONPath (`type: jsonpath`, `version: rfc9535`) is",
+                                    "`{}` version `{}` is not supported; JSONPath versions are `rfc9535` and `{GOESSNER}`",
                                     kind.value, version.value
                                 ),
                             );
                             return None;
                         }
-                    }
+                    };
+                    (value, kind.pos)
                 }
                 _ => {
                     f.error(
                         n.pos,
                         format!("`type` must be a string, found {}", n.kind_name()),
-                    );
-                    return None;
-                }
-            };
-            let value = match name.as_str() {
-                "simple" => CriterionKind::Simple,
-                "regex" => CriterionKind::Regex,
-                "jsonpath" => CriterionKind::JsonPath,
-                "xpath" => CriterionKind::XPath,
-                other => {
-                    f.diags.push(
-                        Diagnostic::new(
-                            file,
-                            Some(pos),
-                            format!(
-                                "unknown criterion type `{other}`; expected `simple`, `regex`, `jsonpath` or `xpath`"
-                            ),
-                        )
-                        .with_hint(suggest(other, ["simple", "regex", "jsonpath", "xpath"])),
                     );
                     return None;
                 }

@@ -498,6 +498,81 @@ pub(super) fn jsonpath_error(query: &str) -> Option<(usize, String, Option<Strin
     Some((offset, error.message().to_owned(), hint))
 }
 
+/// The first part of a Goessner-dialect JSONPath query (`draft-goessner-dispatch-jsonpath-00`)
+/// that only that dialect has, where its JavaScript meaning differs from RFC 9535 or RFC 9535
+/// has no such syntax: `(byte offset, reason, hint)`. Outside those parts the two dialects read
+/// a query alike, so the RFC 9535 engine runs it.
+pub(super) fn goessner_error(query: &str) -> Option<(usize, String, Option<String>)> {
+    let mut quote: Option<char> = None;
+    let mut chars = query.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some(_) if c == '\\' => {
+                chars.next();
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => {
+                if let Some(found) = goessner_only_at(query, i) {
+                    return Some(found);
+                }
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A Goessner-only construct starting at byte `i` (outside string literals).
+fn goessner_only_at(query: &str, i: usize) -> Option<(usize, String, Option<String>)> {
+    let rest = &query[i..];
+    if rest.starts_with("[(") {
+        return Some((
+            i,
+            "a script expression `[(…)]` is Goessner JSONPath only (JavaScript run by the implementation); RFC 9535 has none".to_owned(),
+            Some("select from the end with a negative index (`[-1]`) or a slice (`[-2:]`)".to_owned()),
+        ));
+    }
+    if rest.starts_with("===") || rest.starts_with("!==") {
+        return Some((
+            i,
+            format!(
+                "`{}` is a JavaScript operator of Goessner JSONPath only",
+                &rest[..3]
+            ),
+            Some(format!("write `{}`", &rest[..2])),
+        ));
+    }
+    let member = rest.strip_prefix('.')?;
+    let len = member
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(member.len());
+    let name = &member[..len];
+    if name.is_empty() {
+        return None;
+    }
+    if member[len..].starts_with('(') {
+        return Some((
+            i,
+            format!("the method call `.{name}(…)` is JavaScript, in Goessner JSONPath only"),
+            Some(
+                "RFC 9535 has the functions `length`, `count`, `match`, `search` and `value`"
+                    .to_owned(),
+            ),
+        ));
+    }
+    if name == "length" {
+        return Some((
+            i,
+            "`.length` is an array's length in Goessner JSONPath (JavaScript), but a member named `length` in RFC 9535".to_owned(),
+            Some("write `length(…)` for the length, `['length']` for a member of that name".to_owned()),
+        ));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -703,5 +778,19 @@ components:
         assert_eq!(offset, 0);
         assert!(hint.is_some());
         assert_eq!(jsonpath_error("$[?@.a == 'x']"), None);
+    }
+
+    #[test]
+    fn goessner_only_parts_are_found_outside_string_literals() {
+        let at = |q: &str| goessner_error(q).map(|(offset, _, _)| offset);
+        assert_eq!(at("$..book[(@.length-1)]"), Some(7));
+        assert_eq!(at("$.books.length"), Some(7));
+        assert_eq!(at("$[?(@.length > 2)]"), Some(5));
+        assert_eq!(at("$[?(@.name.match(/a/))]"), Some(10));
+        assert_eq!(at("$[?(@.id === 3)]"), Some(9));
+        assert_eq!(at("$[?(@.note == '[(@.length)]')]"), None);
+        assert_eq!(at("$[?(@.status == 'done')]"), None);
+        assert_eq!(at("$.store.book[*].author"), None);
+        assert_eq!(at("$['é\\\\ü'].ö.length"), Some(14));
     }
 }

@@ -8,11 +8,12 @@ use crate::model::{self, Criterion, CriterionKind, Selector, SelectorKind, Spann
 use crate::openapi::Operation;
 use crate::types::Field;
 
+use super::embedded::Language;
 use super::flow::Flow;
 use super::step::StepScope;
 use super::{
-    CheckPlan, CondPlan, CriterionPlan, InputScope, LiteralJson, Planner, Selection, TemplatePiece,
-    ValuePlan, WorkflowCall,
+    CheckPlan, CondPlan, ConditionPiece, CriterionPlan, InputScope, LiteralJson, Planner,
+    Selection, TemplatePiece, ValuePlan, WorkflowCall,
 };
 
 /// Where an expression is being read: decides which roots are meaningful.
@@ -57,41 +58,23 @@ impl Planner<'_> {
         let pos = criterion.condition.pos;
         let check = match criterion.kind.value {
             CriterionKind::Regex => {
-                let context = self.value_expr(criterion.context.as_ref()?, ctx)?;
-                if let Some((offset, reason)) = super::checks::regex_error(&text) {
-                    let at = Pos {
-                        col: pos.col + offset,
-                        ..pos
-                    };
-                    self.error(
-                        at,
-                        format!("the regex `{text}` does not compile: {reason}"),
-                        None,
-                    );
-                    return None;
-                }
+                let (context, embedded) = self.context_and_text(criterion, Language::Regex, ctx)?;
                 CheckPlan::Regex {
                     context,
                     pattern: text.clone(),
+                    embedded,
                 }
             }
-            CriterionKind::JsonPath => {
-                let context = self.value_expr(criterion.context.as_ref()?, ctx)?;
-                if let Some((offset, reason, hint)) = super::checks::jsonpath_error(&text) {
-                    let at = Pos {
-                        col: pos.col + offset,
-                        ..pos
-                    };
-                    self.error(
-                        at,
-                        format!("`{text}` is not an RFC 9535 JSONPath query: {reason}"),
-                        hint,
-                    );
-                    return None;
-                }
+            CriterionKind::JsonPath | CriterionKind::GoessnerJsonPath => {
+                let language = match criterion.kind.value {
+                    CriterionKind::GoessnerJsonPath => Language::GoessnerJsonPath,
+                    _ => Language::JsonPath,
+                };
+                let (context, embedded) = self.context_and_text(criterion, language, ctx)?;
                 CheckPlan::JsonPath {
                     context,
                     query: text.clone(),
+                    embedded,
                 }
             }
             CriterionKind::XPath => {
@@ -115,6 +98,19 @@ impl Planner<'_> {
             }
         };
         Some(CriterionPlan { text, check })
+    }
+
+    /// A `regex` or `jsonpath` criterion's context and the expressions its condition embeds,
+    /// both planned before giving up, so that each mistake is reported.
+    fn context_and_text(
+        &mut self,
+        criterion: &Criterion,
+        language: Language,
+        ctx: &Ctx,
+    ) -> Option<(ValuePlan, Vec<ConditionPiece>)> {
+        let context = self.value_expr(criterion.context.as_ref()?, ctx);
+        let embedded = self.condition_text(&criterion.condition, language, ctx);
+        Some((context?, embedded?))
     }
 
     fn condition(&mut self, cond: &Condition, pos: Pos, ctx: &Ctx) -> Option<CondPlan> {
@@ -248,31 +244,35 @@ impl Planner<'_> {
                     [] => ValuePlan::Literal(LiteralJson::Str(String::new())),
                     [Piece::Text(text)] => ValuePlan::Literal(LiteralJson::Str(text.clone())),
                     _ => {
-                        let mut out = Vec::new();
-                        for piece in pieces {
-                            out.push(match piece {
-                                Piece::Text(t) => TemplatePiece::Text(t),
+                        // Every piece is resolved, so that each mistake is reported.
+                        let out: Vec<Option<TemplatePiece>> = pieces
+                            .into_iter()
+                            .map(|piece| match piece {
+                                Piece::Text(t) => Some(TemplatePiece::Text(t)),
                                 Piece::Expr(e) => {
-                                    TemplatePiece::Value(self.resolve(&e, node.pos, ctx)?)
+                                    self.resolve(&e, node.pos, ctx).map(TemplatePiece::Value)
                                 }
-                            });
-                        }
-                        ValuePlan::Template(out)
+                            })
+                            .collect();
+                        ValuePlan::Template(out.into_iter().collect::<Option<_>>()?)
                     }
                 },
             },
-            Kind::Seq(items) => ValuePlan::Array(
-                items
+            // Every member is planned before giving up, so that each mistake is reported.
+            Kind::Seq(items) => {
+                let planned: Vec<Option<ValuePlan>> = items
                     .iter()
                     .map(|item| self.value_node(item, ctx))
-                    .collect::<Option<Vec<_>>>()?,
-            ),
-            Kind::Map(entries) => ValuePlan::Object(
-                entries
+                    .collect();
+                ValuePlan::Array(planned.into_iter().collect::<Option<_>>()?)
+            }
+            Kind::Map(entries) => {
+                let planned: Vec<Option<(String, ValuePlan)>> = entries
                     .iter()
                     .map(|(k, v)| Some((k.name.clone(), self.value_node(v, ctx)?)))
-                    .collect::<Option<Vec<_>>>()?,
-            ),
+                    .collect();
+                ValuePlan::Object(planned.into_iter().collect::<Option<_>>()?)
+            }
         })
     }
 
@@ -298,7 +298,14 @@ impl Planner<'_> {
                     if ctx.inputs.unknown {
                         return None;
                     }
-                    let hint = suggest(name, ctx.inputs.fields.iter().map(|f| f.wire.as_str()));
+                    let member = expr::split_members(name)
+                        .filter(|(input, _)| ctx.inputs.fields.iter().any(|f| f.wire == *input));
+                    let hint = match member {
+                        Some((input, pointer)) => {
+                            Some(format!("did you mean `$inputs.{input}#{pointer}`?"))
+                        }
+                        None => suggest(name, ctx.inputs.fields.iter().map(|f| f.wire.as_str())),
+                    };
                     self.error(
                         pos,
                         format!("`$inputs.{name}`: the workflow has no input `{name}`"),
@@ -428,22 +435,8 @@ impl Planner<'_> {
                 self.error(pos, meaningless("$response"), None);
                 None
             }
-            Expr::SourceDescriptions { name } => {
-                let Some(source) = self.sources.iter().find(|s| s.name == *name) else {
-                    let hint = suggest(name, self.sources.iter().map(|s| s.name.as_str()));
-                    if !self.sources_incomplete {
-                        self.error(
-                            pos,
-                            format!("there is no source description `{name}`"),
-                            hint,
-                        );
-                    }
-                    return None;
-                };
-                Some(ValuePlan::SourceUrl {
-                    source: source.name.clone(),
-                    default_server: source.api.servers.first().cloned().unwrap_or_default(),
-                })
+            Expr::SourceDescriptions { name, reference } => {
+                self.source_reference(name, reference.as_deref(), pos)
             }
             Expr::SelfUri => match &self.self_uri {
                 Some(uri) => Some(ValuePlan::Literal(LiteralJson::Str(uri.clone()))),
@@ -470,6 +463,91 @@ impl Planner<'_> {
                     pos,
                     "`$components` is only meaningful in a `reference`".to_owned(),
                     None,
+                );
+                None
+            }
+        }
+    }
+
+    /// `$sourceDescriptions.NAME.REFERENCE`, resolved as Arazzo 1.1 "Source Description
+    /// Expression Resolution" says: first an operationId (an `openapi` source) or workflowId (an
+    /// `arazzo` source), which yields that id; then a field of the Source Description Object
+    /// (`name`, `url`, `type`), which yields the field as written.
+    fn source_reference(
+        &mut self,
+        name: &str,
+        reference: Option<&str>,
+        pos: Pos,
+    ) -> Option<ValuePlan> {
+        let text = |value: &str| Some(ValuePlan::Literal(LiteralJson::Str(value.to_owned())));
+        let Some(described) = self
+            .source_descriptions
+            .iter()
+            .find(|s| s.name.value == name)
+        else {
+            let hint = suggest(
+                name,
+                self.source_descriptions
+                    .iter()
+                    .map(|s| s.name.value.as_str()),
+            );
+            self.error(
+                pos,
+                format!("there is no source description `{name}`"),
+                hint,
+            );
+            return None;
+        };
+        let fields = ["name", "url", "type"];
+        let Some(reference) = reference else {
+            self.error(
+                pos,
+                format!("`$sourceDescriptions.{name}` must be followed by an operationId, a workflowId or a field"),
+                Some(format!("for example `$sourceDescriptions.{name}.url`")),
+            );
+            return None;
+        };
+        let ids: Vec<&str> = match (
+            self.sources.iter().find(|s| s.name == name),
+            self.imported.iter().find(|s| s.name == name),
+        ) {
+            (Some(source), _) => source.api.operation_ids().collect(),
+            (None, Some(imported)) => imported
+                .plan
+                .workflows
+                .iter()
+                .map(|w| w.id.as_str())
+                .collect(),
+            // The description failed to load, which was reported: nothing more can be said.
+            (None, None) if !fields.contains(&reference) => return None,
+            (None, None) => Vec::new(),
+        };
+        if ids.contains(&reference) {
+            return text(reference);
+        }
+        match reference {
+            "name" => text(&described.name.value),
+            "url" => text(&described.url.value),
+            "type" => text(
+                described
+                    .kind
+                    .as_ref()
+                    .map_or("openapi", |kind| kind.value.as_str()),
+            ),
+            _ => {
+                let candidates = ids.iter().copied().chain(fields);
+                let hint = match expr::split_members(reference) {
+                    Some((id, _)) if ids.contains(&id) => Some(format!(
+                        "`$sourceDescriptions.{name}.{id}` yields the id `{id}` itself; a reference has no fields"
+                    )),
+                    _ => suggest(reference, candidates),
+                };
+                self.error(
+                    pos,
+                    format!(
+                        "source description `{name}` has no operation, workflow or field `{reference}`"
+                    ),
+                    hint,
                 );
                 None
             }
@@ -539,12 +617,17 @@ impl Planner<'_> {
             // Another step that has this very output is more likely meant than a similar name.
             let elsewhere = (0..scope.ids.len())
                 .find(|&i| i != index && scope.outputs[i].iter().any(|o| o.name == output));
-            let hint = match elsewhere {
-                Some(i) => Some(format!(
+            let member = expr::split_members(output)
+                .filter(|(name, _)| outputs.iter().any(|o| o.name == *name));
+            let hint = match (member, elsewhere) {
+                (Some((name, pointer)), _) => Some(format!(
+                    "did you mean `$steps.{step}.outputs.{name}#{pointer}`?"
+                )),
+                (None, Some(i)) => Some(format!(
                     "step `{}` has it: `$steps.{}.outputs.{output}`",
                     scope.ids[i], scope.ids[i]
                 )),
-                None => suggest(output, outputs.iter().map(|o| o.name.as_str())),
+                (None, None) => suggest(output, outputs.iter().map(|o| o.name.as_str())),
             };
             self.error(pos, format!("step `{step}` has no output `{output}`"), hint);
             return None;
