@@ -11,8 +11,17 @@ mod arazzo_source_library {
 mod components_reuse_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/components-reuse/flow.arazzo.yaml");
 }
+mod condition_operators_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/condition-operators/flow.arazzo.yaml");
+}
 mod criteria_logic_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/criteria-logic/flow.arazzo.yaml");
+}
+mod dollar_text_payload_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/dollar-text-payload/flow.arazzo.yaml");
+}
+mod embedded_condition_expressions_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/embedded-condition-expressions/flow.arazzo.yaml");
 }
 mod embedded_expressions_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/embedded-expressions/flow.arazzo.yaml");
@@ -25,6 +34,9 @@ mod extensions_flow {
 }
 mod form_body_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/form-body/flow.arazzo.yaml");
+}
+mod goessner_jsonpath_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/goessner-jsonpath/flow.arazzo.yaml");
 }
 mod goto_loop_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/goto-loop/flow.arazzo.yaml");
@@ -79,6 +91,9 @@ mod retry_with_step_flow {
 }
 mod selector_objects_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/selector-objects/flow.arazzo.yaml");
+}
+mod source_description_fields_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/source-description-fields/flow.arazzo.yaml");
 }
 mod step_calls_workflow_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/step-calls-workflow/flow.arazzo.yaml");
