@@ -69,6 +69,8 @@ pub struct OpenApi {
     pub operations: Vec<Operation>,
     /// `components.securitySchemes`, in document order.
     pub schemes: Vec<(String, SchemeKind)>,
+    /// The other files the description's `$ref`s reach (see [`crate::bundle`]).
+    pub files: Vec<std::path::PathBuf>,
 }
 
 const METHODS: [&str; 8] = [
@@ -274,6 +276,7 @@ impl OpenApi {
             servers,
             operations,
             schemes,
+            files: Vec::new(),
         })
     }
 
@@ -302,11 +305,13 @@ impl OpenApi {
         resolve_in(&self.root, node)
     }
 
-    /// The component name a `$ref` at `node` points to (`#/components/schemas/Sim` → `Sim`).
+    /// The component name a `$ref` at `node` points to (`#/components/schemas/Sim` → `Sim`; a
+    /// whole other file, `item.yml` → `item`).
     pub fn ref_name(node: &Node) -> Option<&str> {
         node.get("$ref")
             .and_then(Node::as_str)
             .and_then(|r| r.rsplit('/').next())
+            .and_then(|name| name.split(crate::bundle::KEY_SUFFIX).next())
     }
 }
 

@@ -522,7 +522,7 @@ pub fn plan(
         file,
         sources,
         imported: &imported,
-        sources_incomplete: sources.len() + imported.len() < doc.sources.len(),
+        sources_incomplete: sources.len() + imported.len() < readable_sources(doc),
         diags,
         types: TypeRegistry::default(),
         signatures: Vec::new(),
@@ -560,6 +560,20 @@ pub fn plan(
         imported,
         signatures,
     }
+}
+
+/// How many source descriptions should have loaded: those of a type the planner reads
+/// (`openapi`, `arazzo`). An AsyncAPI source (reported as not supported) cannot hold an
+/// operation a step without AsyncAPI fields calls, so it does not make operation ids unknowable.
+fn readable_sources(doc: &Document) -> usize {
+    doc.sources
+        .iter()
+        .filter(|s| {
+            s.kind
+                .as_ref()
+                .is_none_or(|k| k.value == "openapi" || k.value == "arazzo")
+        })
+        .count()
 }
 
 impl<'a> Planner<'a> {

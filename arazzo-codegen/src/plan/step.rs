@@ -603,16 +603,17 @@ impl<'a> Planner<'a> {
                 }
                 None => (sources.iter().collect(), id.value.as_str()),
             };
+        let explicit = id.value.starts_with("$sourceDescriptions.");
         let found: Vec<(&'a LoadedSource, &'a Operation)> = candidates
             .iter()
             .filter_map(|s| s.api.operation(wanted).map(|op| (*s, op)))
             .collect();
         match found.as_slice() {
             [one] => Some(*one),
-            [] if self.sources_incomplete => None,
+            // A source that could not be read may hold it; one named explicitly was read.
+            [] if self.sources_incomplete && !explicit => None,
             [] => {
-                let all = candidates.iter().flat_map(|s| s.api.operation_ids());
-                let hint = suggest(wanted, all);
+                let hint = operation_id_hint(sources, &candidates, wanted);
                 let files: Vec<&str> = candidates.iter().map(|s| s.api.file.as_str()).collect();
                 self.error(
                     id.pos,
@@ -643,21 +644,26 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// `{$sourceDescriptions.NAME.url}#/paths/~1sims~1{sim_id}/get`.
+    /// `{$sourceDescriptions.NAME.url}#/paths/~1sims~1{sim_id}/get`, or the same with
+    /// `$sourceDescriptions.NAME` before the `#`.
     fn operation_path(
         &mut self,
         path: &Spanned<String>,
     ) -> Option<(&'a LoadedSource, &'a Operation)> {
         let sources = self.sources;
         let text = &path.value;
-        let parsed = text
-            .strip_prefix("{$sourceDescriptions.")
-            .and_then(|rest| rest.split_once(".url}#"));
-        let Some((name, pointer)) = parsed else {
+        let Some((name, pointer)) = operation_path_parts(text) else {
+            // A bare source name before the `#` (no runtime expression) is a common slip.
+            let hint = text
+                .split_once('#')
+                .filter(|(name, _)| sources.iter().any(|s| s.name == *name))
+                .map(|(name, pointer)| {
+                    format!("did you mean `{{$sourceDescriptions.{name}.url}}#{pointer}`?")
+                });
             self.error(
                 path.pos,
                 format!("`operationPath: {text}` must be `{{$sourceDescriptions.NAME.url}}#/paths/PATH/METHOD`"),
-                None,
+                hint,
             );
             return None;
         };
@@ -770,6 +776,43 @@ impl<'a> Planner<'a> {
         let value = self.value_node(&param.value, ctx)?;
         Some((location, name.clone(), value))
     }
+}
+
+/// The source name and the JSON pointer of an `operationPath`. Arazzo 1.0.1 (Step Object,
+/// `operationPath`): "A Runtime Expression syntax MUST be used to identify the source
+/// description document"; `$sourceDescriptions.NAME.url` and `$sourceDescriptions.NAME` both
+/// do, bare or embedded in `{…}`.
+fn operation_path_parts(text: &str) -> Option<(&str, &str)> {
+    let (reference, pointer) = text.split_once('#')?;
+    let expression = reference
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .unwrap_or(reference);
+    let rest = expression.strip_prefix("$sourceDescriptions.")?;
+    let name = rest.strip_suffix(".url").unwrap_or(rest);
+    let simple = !name.is_empty() && !name.contains(['.', '{', '}', '#']);
+    simple.then_some((name, pointer))
+}
+
+/// The hint for an `operationId` no candidate source has: the same name in another case, the
+/// `$sourceDescriptions.` form of Redocly's `source.operationId` shortcut, or the closest name.
+fn operation_id_hint(
+    sources: &[LoadedSource],
+    candidates: &[&LoadedSource],
+    wanted: &str,
+) -> Option<String> {
+    let all = || candidates.iter().flat_map(|s| s.api.operation_ids());
+    if let Some(same) = all().find(|id| id.eq_ignore_ascii_case(wanted)) {
+        return Some(format!("did you mean `{same}`?"));
+    }
+    if let Some((name, op)) = wanted.split_once('.')
+        && sources
+            .iter()
+            .any(|s| s.name == name && s.api.operation(op).is_some())
+    {
+        return Some(format!("did you mean `$sourceDescriptions.{name}.{op}`?"));
+    }
+    suggest(wanted, all())
 }
 
 /// "`a`, `b` and `c`".
