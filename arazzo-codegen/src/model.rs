@@ -125,6 +125,9 @@ pub struct Step {
     pub on_failure: Vec<Action>,
     /// `outputs`: name → runtime expression or selector.
     pub outputs: Vec<(Spanned<String>, OutputValue)>,
+    /// `x-arazzo-allow-invalid-request: true`: the request is meant not to fit the operation
+    /// (a negative test), so its shape is not checked against the description.
+    pub allow_invalid_request: bool,
 }
 
 /// A step parameter (a `$components.parameters` reference is already replaced by its target,

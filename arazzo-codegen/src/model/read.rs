@@ -325,6 +325,7 @@ fn read_step(
         .filter_map(|n| read_action(n, file, f.diags, components, false))
         .collect();
     let outputs = f.output_map("outputs");
+    let allow_invalid_request = read_allow_invalid_request(&mut f);
     Some(Step {
         id: id?,
         description,
@@ -337,7 +338,25 @@ fn read_step(
         on_success,
         on_failure,
         outputs,
+        allow_invalid_request,
     })
+}
+
+/// The step extension that turns off the request-shape checks for a negative test.
+const ALLOW_INVALID_REQUEST: &str = "x-arazzo-allow-invalid-request";
+
+fn read_allow_invalid_request(f: &mut Fields) -> bool {
+    match f.node(ALLOW_INVALID_REQUEST).map(|n| (&n.kind, n.pos)) {
+        None => false,
+        Some((Kind::Bool(allow), _)) => *allow,
+        Some((_, pos)) => {
+            f.error(
+                pos,
+                format!("`{ALLOW_INVALID_REQUEST}` must be `true` or `false`"),
+            );
+            false
+        }
+    }
 }
 
 /// Resolves a Reusable Object's `reference` to the component it names.

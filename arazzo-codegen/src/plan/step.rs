@@ -359,7 +359,8 @@ impl<'a> Planner<'a> {
                         None,
                     );
                 }
-                for required in op.params.iter().filter(|p| p.required) {
+                let checked = !step.allow_invalid_request;
+                for required in op.params.iter().filter(|p| checked && p.required) {
                     // A parameter the operation does not have whose name is close to this one:
                     // reported above with "did you mean".
                     // (or the only parameter of the operation in that place).
@@ -389,7 +390,9 @@ impl<'a> Planner<'a> {
                     }
                 }
                 let body = self.body(step, op, ctx);
-                self.check_payload(&source.api, op, step);
+                if checked {
+                    self.check_payload(&source.api, op, step);
+                }
                 let call = StepCall::Operation {
                     op: Box::new(operation_plan(source, op)),
                     params,
