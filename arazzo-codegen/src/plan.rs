@@ -10,6 +10,7 @@ mod actions;
 mod calls;
 mod checks;
 mod flow;
+mod payload;
 mod step;
 mod values;
 
@@ -22,6 +23,7 @@ use crate::openapi::{OpenApi, SchemeKind};
 use crate::types::{Field, RustType, StructDef, TypeRegistry};
 
 use flow::Flow;
+pub(crate) use payload::may_be_absent;
 use values::{Ctx, Place};
 
 /// A source description that was loaded.
@@ -154,10 +156,22 @@ pub enum StepCall {
 pub struct BodyPlan {
     /// The content type sent.
     pub content_type: String,
-    /// The payload.
+    /// The payload (a form written as text is planned as an object of its fields).
     pub payload: ValuePlan,
-    /// `(JSON pointer, value)` replacements applied to the payload.
-    pub replacements: Vec<(String, ValuePlan)>,
+    /// `(target, value)` replacements applied to the payload, in order.
+    pub replacements: Vec<(ReplacementTarget, ValuePlan)>,
+    /// How the members of a form body are serialised (the operation's `encoding` object).
+    pub encoding: Vec<crate::openapi::Encoding>,
+}
+
+/// Where a payload replacement writes.
+#[derive(Debug, Clone)]
+pub enum ReplacementTarget {
+    /// An RFC 6901 JSON pointer: that value is set (the last member created when missing).
+    Pointer(String),
+    /// An RFC 9535 JSONPath query (Arazzo 1.1 `targetSelectorType: jsonpath`): every node it
+    /// selects is set.
+    JsonPath(String),
 }
 
 /// The operation a step calls, as `const` data.

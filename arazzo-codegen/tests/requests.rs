@@ -57,3 +57,79 @@ fn the_request_shape_is_checked_unless_the_step_allows_an_invalid_request() {
         ]
     );
 }
+
+#[test]
+fn a_replacement_target_is_read_in_the_language_its_selector_type_names() {
+    // Arazzo 1.1 Payload Replacement Object `targetSelectorType`: `jsonpath` targets are
+    // RFC 9535 queries; without it the target is a JSON pointer.
+    assert_eq!(
+        edited(
+            "payloads",
+            &[("              targetSelectorType: jsonpath\n", "")]
+        ),
+        [
+            "flow.arazzo.yml:22:23: JSON pointer `$.lines[*].qty` must start with `/`; a JSONPath target needs `targetSelectorType: jsonpath` (Arazzo 1.1)"
+        ]
+    );
+    assert_eq!(
+        edited("payloads", &[("$.lines[*].qty", "$.lines[*.qty")]),
+        [
+            "flow.arazzo.yml:22:23: `$.lines[*.qty` is not an RFC 9535 JSONPath query: at position 9, in long-hand segment, expected closing ']'"
+        ]
+    );
+    assert_eq!(
+        edited(
+            "payloads",
+            &[("targetSelectorType: jsonpath", "targetSelectorType: xpath")]
+        ),
+        ["flow.arazzo.yml:23:35: `xpath` replacement targets are not supported"]
+    );
+    assert_eq!(
+        edited(
+            "payloads",
+            &[(
+                "targetSelectorType: jsonpath",
+                "targetSelectorType: jsonpth"
+            )]
+        ),
+        [
+            "flow.arazzo.yml:23:35: `targetSelectorType: jsonpth` is not a selector type; did you mean `jsonpath`?"
+        ]
+    );
+    assert_eq!(
+        edited("payloads", &[("arazzo: 1.1.0", "arazzo: 1.0.1")]),
+        [
+            "flow.arazzo.yml:23:35: `targetSelectorType` is Arazzo 1.1; this document declares an earlier version; declare `arazzo: 1.1.0`, or write the target as a JSON pointer"
+        ]
+    );
+}
+
+#[test]
+fn a_replacement_that_cannot_apply_to_a_text_payload_is_an_error() {
+    // A form written as text takes replacements (its fields are its members); plain text has no
+    // members, so a replacement there is refused rather than dropped.
+    assert_eq!(
+        edited(
+            "payloads",
+            &[(
+                "contentType: application/x-www-form-urlencoded\n          payload: list",
+                "contentType: text/plain\n          payload: list"
+            )]
+        ),
+        [
+            "flow.arazzo.yml:36:23: replacement target `/list` cannot apply: the payload is written as text (`text/plain`), which has no members to replace; write the payload as a YAML mapping, or embed the value in the text with `{$…}`"
+        ]
+    );
+}
+
+#[test]
+fn an_optional_whole_payload_for_a_required_body_is_an_error() {
+    // OpenAPI 3.x Request Body Object `required`: the operation needs a body, and an absent
+    // optional input would send none.
+    assert_eq!(
+        edited("payloads", &[("required: [qty, order]", "required: [qty]")]),
+        [
+            "flow.arazzo.yml:29:20: operation `createOrder` requires a request body, but this payload is an optional value that may be absent (a request without it would be sent without a body); make the input required, or mark the step `x-arazzo-allow-invalid-request: true` to send no body on purpose"
+        ]
+    );
+}

@@ -7,7 +7,8 @@ use crate::load::{Kind, Node};
 use super::fields::Fields;
 use super::{
     Action, ActionKind, ActionTarget, Criterion, CriterionKind, Document, Info, Parameter,
-    Replacement, RequestBody, SourceDescription, Spanned, Step, Target, Workflow,
+    Replacement, RequestBody, SourceDescription, Spanned, Step, Target, TargetSelectorType,
+    Workflow,
 };
 
 const DOCUMENT_FIELDS: &[&str] = &[
@@ -55,7 +56,7 @@ const STEP_FIELDS: &[&str] = &[
 const ASYNCAPI_STEP_FIELDS: &[&str] = &["channelPath", "correlationId", "action"];
 const PARAMETER_FIELDS: &[&str] = &["name", "in", "value"];
 const BODY_FIELDS: &[&str] = &["contentType", "payload", "replacements"];
-const REPLACEMENT_FIELDS: &[&str] = &["target", "value"];
+const REPLACEMENT_FIELDS: &[&str] = &["target", "targetSelectorType", "value"];
 const CRITERION_FIELDS: &[&str] = &["context", "condition", "type"];
 const EXPRESSION_TYPE_FIELDS: &[&str] = &["type", "version"];
 const ACTION_FIELDS: &[&str] = &[
@@ -465,9 +466,12 @@ fn read_body(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Request
                 file,
             )?;
             let target = r.req_string("target");
+            let target_type = read_target_type(&mut r);
             let value = r.required("value").cloned();
             Some(Replacement {
                 target: target?,
+                // An unreadable type was reported; the target is not also read as a pointer.
+                target_type: target_type.ok()?,
                 value: value?,
             })
         })
@@ -478,6 +482,38 @@ fn read_body(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Request
         replacements,
         pos: node.pos,
     })
+}
+
+/// A replacement's `targetSelectorType`: `jsonpointer`, `jsonpath` or `xpath` (Arazzo 1.1
+/// Payload Replacement Object). An Expression Type Object (another dialect) is refused: `Err`
+/// once reported.
+fn read_target_type(r: &mut Fields) -> Result<Option<Spanned<TargetSelectorType>>, ()> {
+    let Some(node) = r.node("targetSelectorType") else {
+        return Ok(None);
+    };
+    let value = match node.as_str() {
+        Some("jsonpointer") => TargetSelectorType::JsonPointer,
+        Some("jsonpath") => TargetSelectorType::JsonPath,
+        Some("xpath") => TargetSelectorType::XPath,
+        Some(other) => {
+            let hint = suggest(other, ["jsonpointer", "jsonpath", "xpath"]);
+            let message = format!("`targetSelectorType: {other}` is not a selector type");
+            r.diags
+                .push(Diagnostic::new(r.file, Some(node.pos), message).with_hint(hint));
+            return Err(());
+        }
+        None => {
+            r.error(
+                node.pos,
+                "`targetSelectorType` as an Expression Type Object (another JSONPath or XPath dialect) is not supported; write `jsonpath` or `jsonpointer`".to_owned(),
+            );
+            return Err(());
+        }
+    };
+    Ok(Some(Spanned {
+        value,
+        pos: node.pos,
+    }))
 }
 
 fn read_criterion(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Criterion> {

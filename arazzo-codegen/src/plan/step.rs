@@ -15,8 +15,8 @@ use crate::types::RustType;
 use super::actions::effective;
 use super::values::{Ctx, Place};
 use super::{
-    BodyPlan, LoadedSource, OperationPlan, OutputSource, Planner, Signature, StepCall, StepOutput,
-    StepPlan, ValuePlan,
+    LoadedSource, OperationPlan, OutputSource, Planner, Signature, StepCall, StepOutput, StepPlan,
+    ValuePlan,
 };
 
 /// What a step is bound to.
@@ -538,35 +538,6 @@ impl<'a> Planner<'a> {
             criteria,
             on_success,
             on_failure,
-        })
-    }
-
-    fn body(&mut self, step: &Step, op: &Operation, ctx: &Ctx) -> Option<BodyPlan> {
-        let body = step.request_body.as_ref()?;
-        let content_type = body
-            .content_type
-            .as_ref()
-            .map(|c| c.value.clone())
-            .or_else(|| op.request_media.first().cloned())
-            .unwrap_or_else(|| "application/json".to_owned());
-        let payload = match &body.payload {
-            Some(payload) => self.value_node(payload, ctx)?,
-            None => ValuePlan::Literal(super::LiteralJson::Null),
-        };
-        let mut replacements = Vec::new();
-        for replacement in &body.replacements {
-            if let Err(message) = expr::check_pointer(&replacement.target.value) {
-                self.error(replacement.target.pos, message, None);
-                continue;
-            }
-            if let Some(value) = self.value_node(&replacement.value, ctx) {
-                replacements.push((replacement.target.value.clone(), value));
-            }
-        }
-        Some(BodyPlan {
-            content_type,
-            payload,
-            replacements,
         })
     }
 
