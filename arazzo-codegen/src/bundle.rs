@@ -159,14 +159,14 @@ impl Walk<'_> {
         if remote || !(fragment.is_empty() || fragment.starts_with('/')) {
             return Ok(None);
         }
+        if file.is_empty() && self.from == 0 {
+            return Ok(None);
+        }
         let target = if file.is_empty() {
             self.from
         } else {
             self.document(file, pos)?
         };
-        if target == 0 && self.from == 0 {
-            return Ok(None);
-        }
         let prefix = match &self.documents[target].key {
             Some(key) => format!("/{BUNDLED}/{}", key.replace('~', "~0").replace('/', "~1")),
             None => String::new(),

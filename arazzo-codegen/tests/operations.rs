@@ -148,7 +148,7 @@ fn a_reference_out_of_the_crate_is_refused_unless_allowed() {
     };
     let expansion = expand("outside.arazzo.yml", &allowed);
     assert_eq!(messages(&expansion.diagnostics), Vec::<String>::new());
-    assert_eq!(expansion.files.len(), 5, "{:?}", expansion.files);
+    assert_eq!(expansion.files.len(), 7, "{:?}", expansion.files);
 }
 
 #[test]
@@ -187,6 +187,23 @@ workflows:
             "events.arazzo.yml:5:52: source description `events` is an AsyncAPI description; AsyncAPI is not supported yet; expected one of `openapi`, `arazzo`",
             "events.arazzo.yml:10:22: operationId `listItemz` is not in items.openapi.yml; did you mean `listItems`?",
             "events.arazzo.yml:12:22: operationId `getItme` is not in items.openapi.yml; did you mean `getItem`?",
+        ]
+    );
+}
+
+#[test]
+fn a_reference_back_into_the_description_resolves_there() {
+    // `schemas/item.yml` points back into `items.openapi.yml` for `status`, a string.
+    assert_eq!(
+        edited(
+            "external-refs",
+            &[(
+                "status: $response.body#/status",
+                "status: $response.body#/status/code"
+            )]
+        ),
+        [
+            "flow.arazzo.yml:30:19: `$response.body#/status/code`: `/status` in the `200` response of operation `getItem` is a string, which has no `/code`"
         ]
     );
 }
