@@ -505,6 +505,9 @@ struct Planner<'a> {
     /// A source description failed to load (already reported): an operationId that is not found
     /// may well be in it, so it is not reported again.
     sources_incomplete: bool,
+    /// The sources of a type that is not read (AsyncAPI; already reported): a step naming one
+    /// is not reported again.
+    unread_sources: Vec<String>,
     diags: &'a mut Diagnostics,
     types: TypeRegistry,
     /// Workflows planned so far (callees are planned before their callers).
@@ -537,6 +540,12 @@ pub fn plan(
         sources,
         imported: &imported,
         sources_incomplete: sources.len() + imported.len() < readable_sources(doc),
+        unread_sources: doc
+            .sources
+            .iter()
+            .filter(|s| !is_read(s))
+            .map(|s| s.name.value.clone())
+            .collect(),
         diags,
         types: TypeRegistry::default(),
         signatures: Vec::new(),
@@ -580,14 +589,15 @@ pub fn plan(
 /// (`openapi`, `arazzo`). An AsyncAPI source (reported as not supported) cannot hold an
 /// operation a step without AsyncAPI fields calls, so it does not make operation ids unknowable.
 fn readable_sources(doc: &Document) -> usize {
-    doc.sources
-        .iter()
-        .filter(|s| {
-            s.kind
-                .as_ref()
-                .is_none_or(|k| k.value == "openapi" || k.value == "arazzo")
-        })
-        .count()
+    doc.sources.iter().filter(|s| is_read(s)).count()
+}
+
+/// Whether a source description is of a type the planner reads (`openapi`, `arazzo`).
+fn is_read(source: &crate::model::SourceDescription) -> bool {
+    source
+        .kind
+        .as_ref()
+        .is_none_or(|k| k.value == "openapi" || k.value == "arazzo")
 }
 
 impl<'a> Planner<'a> {

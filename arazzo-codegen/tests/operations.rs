@@ -166,6 +166,7 @@ fn a_relative_self_is_the_base_of_relative_urls() {
 
 #[test]
 fn an_asyncapi_source_does_not_hide_a_wrong_operation_id() {
+    // Only the AsyncAPI source itself is reported, not the step that names it again.
     let text = r#"arazzo: 1.1.0
 info: {title: Events next to items, version: "1"}
 sourceDescriptions:
@@ -178,6 +179,8 @@ workflows:
         operationId: $sourceDescriptions.items.listItemz
       - stepId: plain
         operationId: getItme
+      - stepId: event
+        operationId: $sourceDescriptions.events.itemSold
 "#;
     let dir = fixtures().join("clean/external-refs");
     let expansion = expand_str(text, "events.arazzo.yml", &Options::new(dir));

@@ -563,7 +563,11 @@ impl<'a> Planner<'a> {
                     };
                     match sources.iter().find(|s| s.name == name) {
                         Some(source) => (vec![source], op),
-                        None if self.sources_incomplete => return None,
+                        None if self.sources_incomplete
+                            || self.unread_sources.iter().any(|s| s == name) =>
+                        {
+                            return None;
+                        }
                         None => {
                             let hint = suggest(name, sources.iter().map(|s| s.name.as_str()));
                             self.error(
@@ -642,7 +646,7 @@ impl<'a> Planner<'a> {
             return None;
         };
         let Some(source) = sources.iter().find(|s| s.name == name) else {
-            if !self.sources_incomplete {
+            if !self.sources_incomplete && !self.unread_sources.iter().any(|s| s == name) {
                 let hint = suggest(name, sources.iter().map(|s| s.name.as_str()));
                 self.error(
                     path.pos,
