@@ -120,6 +120,16 @@ fn a_replacement_that_cannot_apply_to_a_text_payload_is_an_error() {
             "flow.arazzo.yml:36:23: replacement target `/list` cannot apply: the payload is written as text (`text/plain`), which has no members to replace; write the payload as a YAML mapping, or embed the value in the text with `{$…}`"
         ]
     );
+    // Nor is a replacement without a payload.
+    assert_eq!(
+        edited(
+            "payloads",
+            &[("          payload: list=news&email={$inputs.email}\n", "")]
+        ),
+        [
+            "flow.arazzo.yml:35:23: replacement target `/list` cannot apply: `requestBody` has no `payload` to replace in; write the `payload` the replacements apply to"
+        ]
+    );
 }
 
 #[test]

@@ -45,6 +45,20 @@ impl Planner<'_> {
             let Some(target) = self.replacement_target(replacement) else {
                 continue;
             };
+            if body.payload.is_none() {
+                // Reported once, at the first replacement.
+                if i == 0 {
+                    self.error(
+                        replacement.target.pos,
+                        format!(
+                            "replacement target `{}` cannot apply: `requestBody` has no `payload` to replace in",
+                            replacement.target.value
+                        ),
+                        Some("write the `payload` the replacements apply to".to_owned()),
+                    );
+                }
+                continue;
+            }
             if as_text {
                 // Reported once for the payload, at its first replacement.
                 if i == 0 {
