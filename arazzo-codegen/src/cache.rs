@@ -54,14 +54,17 @@ pub(crate) fn description(
     let text = std::fs::read_to_string(path).map_err(|e| unreadable(shown, &e))?;
     let root = load::parse_description(&text, shown)?;
     let show = |file: &Path| crate::display_path(file, &options.manifest_dir);
-    let bundled = crate::bundle::bundle(root, path, shown, &|file| options.refuses(file), &show)?;
+    let bundled = crate::bundle::bundle(root, path, shown, &|file| options.refuses(file), &show);
     let mut api = OpenApi::from_node(bundled.root, shown)?;
     api.files = bundled.files;
+    api.reference_problems = bundled.problems;
     let api = Arc::new(api);
     let stamps: Option<Vec<Stamp>> = std::iter::once(main)
         .chain(api.files.iter().map(|f| stamp(f).ok().flatten()))
         .collect();
-    if let Some(stamps) = stamps {
+    // A reference that could not be followed may be fixed without touching any file read, by
+    // creating the file it names: such a description is parsed again next time.
+    if let Some(stamps) = stamps.filter(|_| api.reference_problems.is_empty()) {
         entries().insert(path.to_owned(), (stamps, api.clone()));
     }
     Ok(api)

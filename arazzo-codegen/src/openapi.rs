@@ -87,6 +87,9 @@ pub struct OpenApi {
     pub schemes: Vec<(String, SchemeKind)>,
     /// The other files the description's `$ref`s reach (see [`crate::bundle`]).
     pub files: Vec<std::path::PathBuf>,
+    /// The `$ref`s into other files that could not be followed, each reported once; what they
+    /// point to is unknown.
+    pub reference_problems: Vec<Diagnostic>,
 }
 
 const METHODS: [&str; 8] = [
@@ -304,6 +307,7 @@ impl OpenApi {
             operations,
             schemes,
             files: Vec::new(),
+            reference_problems: Vec::new(),
         })
     }
 

@@ -539,7 +539,9 @@ pub fn plan(
         file,
         sources,
         imported: &imported,
-        sources_incomplete: sources.len() + imported.len() < readable_sources(doc),
+        // A description with a `$ref` that could not be followed (reported) may hold more.
+        sources_incomplete: sources.len() + imported.len() < readable_sources(doc)
+            || sources.iter().any(|s| !s.api.reference_problems.is_empty()),
         unread_sources: doc
             .sources
             .iter()

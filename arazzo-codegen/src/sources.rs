@@ -106,6 +106,9 @@ pub fn load_all(
             Ok(api) => {
                 files.push(path);
                 files.extend(api.files.iter().cloned());
+                for problem in &api.reference_problems {
+                    diags.push(problem.clone());
+                }
                 loaded.openapi.push(LoadedSource {
                     name: source.name.value.clone(),
                     api,

@@ -119,7 +119,9 @@ fn schemas_parameters_and_bodies_in_other_files_are_checked() {
 }
 
 #[test]
-fn a_reference_to_a_missing_file_is_reported_where_it_is_written() {
+fn references_that_cannot_be_followed_are_each_reported_once_where_written() {
+    // The missing file once, though referenced twice; the reference out of the crate; nothing
+    // for the extension's Markdown, nor for `listItems`, which may be in the missing file.
     let expansion = expand(
         "broken.arazzo.yml",
         &Options::new(fixtures().join("operations")),
@@ -127,7 +129,8 @@ fn a_reference_to_a_missing_file_is_reported_where_it_is_written() {
     assert_eq!(
         messages(&expansion.diagnostics),
         [
-            "broken.openapi.yml:5:11: cannot read `paths/missing.yml`, which `$ref: ./paths/missing.yml` points to: no such file"
+            "broken.openapi.yml:5:11: cannot read `paths/missing.yml`, which `$ref: ./paths/missing.yml` points to: no such file",
+            "broken.openapi.yml:7:11: the file `$ref: ../outside.yml` points to is outside the crate; `arazzo_workflow!` reads only files under the crate's directory: move it in, or allow it with `arazzo_workflow!(\"...\", allow_outside_crate)`",
         ]
     );
 }
