@@ -99,7 +99,26 @@ fn a_replacement_target_is_read_in_the_language_its_selector_type_names() {
     assert_eq!(
         edited("payloads", &[("arazzo: 1.1.0", "arazzo: 1.0.1")]),
         [
-            "flow.arazzo.yml:23:35: `targetSelectorType` is Arazzo 1.1; this document declares an earlier version; declare `arazzo: 1.1.0`, or write the target as a JSON pointer"
+            "flow.arazzo.yml:23:35: `targetSelectorType` is Arazzo 1.1; this document declares an earlier version; declare `arazzo: 1.1.0`, or write the target as a JSON pointer",
+            "flow.arazzo.yml:26:35: `targetSelectorType` is Arazzo 1.1; this document declares an earlier version; declare `arazzo: 1.1.0`, or write the target as a JSON pointer",
+        ]
+    );
+}
+
+#[test]
+fn a_replacement_target_type_may_be_an_expression_type_object_of_rfc_9535() {
+    // Arazzo 1.1 Expression Type Object: `version` `rfc9535` is the JSONPath this project runs;
+    // Goessner's draft is another language.
+    assert_eq!(
+        edited(
+            "payloads",
+            &[(
+                "version: rfc9535",
+                "version: draft-goessner-dispatch-jsonpath-00"
+            )]
+        ),
+        [
+            "flow.arazzo.yml:26:61: `version: draft-goessner-dispatch-jsonpath-00` is not supported; write `rfc9535` for JSONPath (RFC 9535) or `rfc6901` for a JSON pointer"
         ]
     );
 }
@@ -117,7 +136,7 @@ fn a_replacement_that_cannot_apply_to_a_text_payload_is_an_error() {
             )]
         ),
         [
-            "flow.arazzo.yml:36:23: replacement target `/list` cannot apply: the payload is written as text (`text/plain`), which has no members to replace; write the payload as a YAML mapping, or embed the value in the text with `{$…}`"
+            "flow.arazzo.yml:39:23: replacement target `/list` cannot apply: the payload is written as text (`text/plain`), which has no members to replace; write the payload as a YAML mapping, or embed the value in the text with `{$…}`"
         ]
     );
     // Nor is a replacement without a payload.
@@ -127,7 +146,7 @@ fn a_replacement_that_cannot_apply_to_a_text_payload_is_an_error() {
             &[("          payload: list=news&email={$inputs.email}\n", "")]
         ),
         [
-            "flow.arazzo.yml:35:23: replacement target `/list` cannot apply: `requestBody` has no `payload` to replace in; write the `payload` the replacements apply to"
+            "flow.arazzo.yml:38:23: replacement target `/list` cannot apply: `requestBody` has no `payload` to replace in; write the `payload` the replacements apply to"
         ]
     );
 }
@@ -139,7 +158,7 @@ fn an_optional_whole_payload_for_a_required_body_is_an_error() {
     assert_eq!(
         edited("payloads", &[("required: [qty, order]", "required: [qty]")]),
         [
-            "flow.arazzo.yml:29:20: operation `createOrder` requires a request body, but this payload is an optional value that may be absent (a request without it would be sent without a body); make the input required, or mark the step `x-arazzo-allow-invalid-request: true` to send no body on purpose"
+            "flow.arazzo.yml:32:20: operation `createOrder` requires a request body, but this payload is an optional value that may be absent (a request without it would be sent without a body); make the input required, or mark the step `x-arazzo-allow-invalid-request: true` to send no body on purpose"
         ]
     );
 }

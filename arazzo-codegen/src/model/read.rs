@@ -485,27 +485,54 @@ fn read_body(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Request
 }
 
 /// A replacement's `targetSelectorType`: `jsonpointer`, `jsonpath` or `xpath` (Arazzo 1.1
-/// Payload Replacement Object). An Expression Type Object (another dialect) is refused: `Err`
-/// once reported.
+/// Payload Replacement Object), written as a string or as an Expression Type Object; another
+/// dialect than RFC 9535 / RFC 6901 is refused: `Err` once reported.
 fn read_target_type(r: &mut Fields) -> Result<Option<Spanned<TargetSelectorType>>, ()> {
     let Some(node) = r.node("targetSelectorType") else {
         return Ok(None);
     };
-    let value = match node.as_str() {
-        Some("jsonpointer") => TargetSelectorType::JsonPointer,
-        Some("jsonpath") => TargetSelectorType::JsonPath,
-        Some("xpath") => TargetSelectorType::XPath,
-        Some(other) => {
+    // An Expression Type Object names the language and its version.
+    let (kind, version) = match node.get("type") {
+        Some(kind) if node.as_map().is_some() => {
+            let mut e = Fields::new(
+                node,
+                "an expression type",
+                EXPRESSION_TYPE_FIELDS,
+                r.diags,
+                r.file,
+            )
+            .ok_or(())?;
+            let version = e.req_string("version").ok_or(())?;
+            (kind.as_str(), Some(version))
+        }
+        _ => (node.as_str(), None),
+    };
+    let value = match (kind, version.as_ref().map(|v| v.value.as_str())) {
+        (Some("jsonpointer"), None | Some("rfc6901")) => TargetSelectorType::JsonPointer,
+        (Some("jsonpath"), None | Some("rfc9535")) => TargetSelectorType::JsonPath,
+        (Some("xpath"), _) => TargetSelectorType::XPath,
+        (Some("jsonpath" | "jsonpointer"), Some(other)) => {
+            let pos = version.as_ref().map_or(node.pos, |v| v.pos);
+            r.error(
+                pos,
+                format!("`version: {other}` is not supported; write `rfc9535` for JSONPath (RFC 9535) or `rfc6901` for a JSON pointer"),
+            );
+            return Err(());
+        }
+        (Some(other), _) => {
             let hint = suggest(other, ["jsonpointer", "jsonpath", "xpath"]);
             let message = format!("`targetSelectorType: {other}` is not a selector type");
             r.diags
                 .push(Diagnostic::new(r.file, Some(node.pos), message).with_hint(hint));
             return Err(());
         }
-        None => {
+        (None, _) => {
             r.error(
                 node.pos,
-                "`targetSelectorType` as an Expression Type Object (another JSONPath or XPath dialect) is not supported; write `jsonpath` or `jsonpointer`".to_owned(),
+                format!(
+                    "`targetSelectorType` must be `jsonpath`, `jsonpointer`, `xpath` or an expression type object, found {}",
+                    node.kind_name()
+                ),
             );
             return Err(());
         }
