@@ -65,7 +65,8 @@ fn assert_loan_request(request: &Received, field: &str, customer: &str) {
         json!({
             field: customer,
             "products": ["BNPL-TV-55", "BNPL-SOFA-3"],
-            "totalAmount": {"currency": "GBP", "amount": 1398.0},
+            // The `number` 1398 is sent as written, not as `1398.0`.
+            "totalAmount": {"currency": "GBP", "amount": 1398},
         })
     );
 }

@@ -639,7 +639,8 @@ async fn bnpl_an_enrolled_customer_who_is_not_eligible_ends_after_the_eligibilit
         server.server.received()[0].json(),
         json!({
             "customer": refused,
-            "products": [{"productCode": "BNPL-TV-55", "purchaseAmount": {"currency": "GBP", "amount": 499.0}}],
+            // A whole `number` is sent as written: `499`, not `499.0`.
+            "products": [{"productCode": "BNPL-TV-55", "purchaseAmount": {"currency": "GBP", "amount": 499}}],
         })
     );
 }

@@ -22,7 +22,9 @@ struct Stamp {
     len: u64,
 }
 
-type Entries = HashMap<PathBuf, (Stamp, Arc<OpenApi>)>;
+/// A parsed description and the version of every file it was built from (the description,
+/// then the files its `$ref`s reach).
+type Entries = HashMap<PathBuf, (Vec<Stamp>, Arc<OpenApi>)>;
 
 static CACHE: LazyLock<Mutex<Entries>> = LazyLock::new(Default::default);
 
@@ -32,28 +34,59 @@ fn entries() -> std::sync::MutexGuard<'static, Entries> {
     CACHE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The description at `path` (named `shown` in messages), parsed and indexed, from the cache
-/// when the file has not changed since it was parsed.
-pub(crate) fn description(path: &Path, shown: &str) -> Result<Arc<OpenApi>, Diagnostic> {
-    let metadata = std::fs::metadata(path).map_err(|e| unreadable(shown, &e))?;
-    let stamp = metadata.modified().ok().map(|modified| Stamp {
-        modified,
-        len: metadata.len(),
-    });
-    if let Some(stamp) = stamp
+/// The description at `path` (named `shown` in messages), parsed and indexed with the files
+/// its `$ref`s reach (see [`crate::bundle`]), from the cache when none of those files has
+/// changed since it was parsed. A file `options` refuses to read is an error.
+pub(crate) fn description(
+    path: &Path,
+    shown: &str,
+    options: &crate::Options,
+) -> Result<Arc<OpenApi>, Diagnostic> {
+    let main = stamp(path).map_err(|e| unreadable(shown, &e))?;
+    if let Some(main) = main
         && let Some((at, api)) = entries().get(path)
-        && *at == stamp
+        && at.first() == Some(&main)
+        && unchanged(&api.files, &at[1..], options)
     {
         return Ok(api.clone());
     }
     // Parsed outside the lock: another expansion may parse a different description meanwhile.
     let text = std::fs::read_to_string(path).map_err(|e| unreadable(shown, &e))?;
     let root = load::parse_description(&text, shown)?;
-    let api = Arc::new(OpenApi::from_node(root, shown)?);
-    if let Some(stamp) = stamp {
-        entries().insert(path.to_owned(), (stamp, api.clone()));
+    let show = |file: &Path| crate::display_path(file, &options.manifest_dir);
+    let bundled = crate::bundle::bundle(root, path, shown, &|file| options.refuses(file), &show);
+    let mut api = OpenApi::from_node(bundled.root, shown)?;
+    api.files = bundled.files;
+    api.reference_problems = bundled.problems;
+    let api = Arc::new(api);
+    let stamps: Option<Vec<Stamp>> = std::iter::once(main)
+        .chain(api.files.iter().map(|f| stamp(f).ok().flatten()))
+        .collect();
+    // A reference that could not be followed may be fixed without touching any file read, by
+    // creating the file it names: such a description is parsed again next time.
+    if let Some(stamps) = stamps.filter(|_| api.reference_problems.is_empty()) {
+        entries().insert(path.to_owned(), (stamps, api.clone()));
     }
     Ok(api)
+}
+
+/// The file's version, `None` where the platform cannot tell a modification time.
+fn stamp(path: &Path) -> std::io::Result<Option<Stamp>> {
+    let metadata = std::fs::metadata(path)?;
+    Ok(metadata.modified().ok().map(|modified| Stamp {
+        modified,
+        len: metadata.len(),
+    }))
+}
+
+/// Whether every referenced file is still at the version `stamps` recorded and may still be
+/// read under `options` (an entry made with `allow_outside_crate` is not reused without it).
+fn unchanged(files: &[PathBuf], stamps: &[Stamp], options: &crate::Options) -> bool {
+    files.len() == stamps.len()
+        && files
+            .iter()
+            .zip(stamps)
+            .all(|(f, s)| !options.refuses(f) && stamp(f).ok().flatten().as_ref() == Some(s))
 }
 
 /// Forgets every parsed description, so that the next expansion parses again (benchmarks of a
@@ -82,13 +115,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("api.yml");
         std::fs::write(&path, DESCRIPTION).expect("written");
-        let first = description(&path, "api.yml").expect("loads");
-        let again = description(&path, "api.yml").expect("loads");
+        let options = crate::Options::new(dir.path());
+        let first = description(&path, "api.yml", &options).expect("loads");
+        let again = description(&path, "api.yml", &options).expect("loads");
         assert!(Arc::ptr_eq(&first, &again));
 
         // A different length is a different version, whatever the timestamp says.
         std::fs::write(&path, DESCRIPTION.replace("first", "second")).expect("written");
-        let edited = description(&path, "api.yml").expect("loads");
+        let edited = description(&path, "api.yml", &options).expect("loads");
         assert!(!Arc::ptr_eq(&first, &edited));
         assert!(edited.operation("second").is_some());
     }
@@ -96,7 +130,9 @@ mod tests {
     #[test]
     fn a_missing_file_is_a_diagnostic() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let err = description(&dir.path().join("none.yml"), "none.yml").expect_err("missing");
+        let options = crate::Options::new(dir.path());
+        let err =
+            description(&dir.path().join("none.yml"), "none.yml", &options).expect_err("missing");
         assert!(err.message.contains("no such file"), "{err}");
     }
 }

@@ -1,6 +1,7 @@
 //! Turns a [`Plan`] into Rust tokens: [`types`] for structs and enums, [`values`] for runtime
 //! values and criteria, [`workflow`] for each workflow's function and its step state machine.
 
+mod body;
 mod types;
 mod values;
 mod workflow;

@@ -7,6 +7,7 @@
 //! requests and criteria compiled to a plan) → [`emit`] (tokens). Every stage collects
 //! [`Diagnostic`]s instead of stopping at the first mistake.
 
+mod bundle;
 pub mod cache;
 pub mod diag;
 pub mod emit;

@@ -125,6 +125,9 @@ pub struct Step {
     pub on_failure: Vec<Action>,
     /// `outputs`: name → runtime expression or selector.
     pub outputs: Vec<(Spanned<String>, OutputValue)>,
+    /// `x-arazzo-allow-invalid-request: true`: the request is meant not to fit the operation
+    /// (a negative test), so its shape is not checked against the description.
+    pub allow_invalid_request: bool,
 }
 
 /// A step parameter (a `$components.parameters` reference is already replaced by its target,
@@ -155,13 +158,27 @@ pub struct RequestBody {
     pub pos: Pos,
 }
 
-/// A payload replacement: the value at `target` (a JSON pointer) is replaced.
+/// A payload replacement: the value at `target` is replaced.
 #[derive(Debug, Clone)]
 pub struct Replacement {
     /// `target`.
     pub target: Spanned<String>,
+    /// `targetSelectorType` (Arazzo 1.1): how `target` is written; a JSON pointer without it.
+    pub target_type: Option<Spanned<TargetSelectorType>>,
     /// `value`.
     pub value: Node,
+}
+
+/// The languages a payload replacement's `target` is written in (Arazzo 1.1
+/// `targetSelectorType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetSelectorType {
+    /// `jsonpointer`: RFC 6901.
+    JsonPointer,
+    /// `jsonpath`: RFC 9535; every node selected is replaced.
+    JsonPath,
+    /// `xpath` (not supported: reported).
+    XPath,
 }
 
 /// The kinds of criteria.

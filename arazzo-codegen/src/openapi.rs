@@ -31,6 +31,18 @@ pub struct OpParam {
     pub required: bool,
 }
 
+/// One entry of a request body media type's `encoding` object (OpenAPI 3.x Encoding Object).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoding {
+    /// The property it applies to.
+    pub name: String,
+    /// `style` (`form`, `spaceDelimited`, `pipeDelimited`, `deepObject`), or `json` for an
+    /// entry with a JSON `contentType` and no `style`: the property is sent as JSON text.
+    pub style: String,
+    /// `explode`; OpenAPI's default is `true` for `form` only.
+    pub explode: bool,
+}
+
 /// One operation.
 #[derive(Debug, Clone)]
 pub struct Operation {
@@ -48,6 +60,10 @@ pub struct Operation {
     pub request_media: Vec<String>,
     /// The request body's schema for each media type (same order), when it has one.
     pub request_schemas: Vec<Option<Node>>,
+    /// The request body's `encoding` entries for each media type (same order).
+    pub request_encodings: Vec<Vec<Encoding>>,
+    /// The request body's `required`.
+    pub request_required: bool,
     /// `(status code or "default", JSON schema of the response body if any)`.
     pub responses: Vec<(String, Option<Node>)>,
     /// Effective security: alternatives of scheme-name sets.
@@ -69,6 +85,11 @@ pub struct OpenApi {
     pub operations: Vec<Operation>,
     /// `components.securitySchemes`, in document order.
     pub schemes: Vec<(String, SchemeKind)>,
+    /// The other files the description's `$ref`s reach (see [`crate::bundle`]).
+    pub files: Vec<std::path::PathBuf>,
+    /// The `$ref`s into other files that could not be followed, each reported once; what they
+    /// point to is unknown.
+    pub reference_problems: Vec<Diagnostic>,
 }
 
 const METHODS: [&str; 8] = [
@@ -214,12 +235,21 @@ impl OpenApi {
                         });
                     }
                 }
-                let request_content = op
-                    .get("requestBody")
-                    .map(|b| resolve_in(&root, b))
+                let request_body = op.get("requestBody").map(|b| resolve_in(&root, b));
+                let request_required = matches!(
+                    request_body
+                        .and_then(|b| b.get("required"))
+                        .map(|n| &n.kind),
+                    Some(crate::load::Kind::Bool(true))
+                );
+                let request_content = request_body
                     .and_then(|b| b.get("content"))
                     .and_then(Node::as_map)
                     .unwrap_or_default();
+                let request_encodings = request_content
+                    .iter()
+                    .map(|(_, media)| read_encoding(&root, media))
+                    .collect();
                 let request_media = request_content
                     .iter()
                     .map(|(k, _)| k.name.clone())
@@ -262,6 +292,8 @@ impl OpenApi {
                     params,
                     request_media,
                     request_schemas,
+                    request_encodings,
+                    request_required,
                     responses,
                     security,
                     summary: op.get("summary").and_then(Node::as_str).map(str::to_owned),
@@ -274,6 +306,8 @@ impl OpenApi {
             servers,
             operations,
             schemes,
+            files: Vec::new(),
+            reference_problems: Vec::new(),
         })
     }
 
@@ -302,11 +336,13 @@ impl OpenApi {
         resolve_in(&self.root, node)
     }
 
-    /// The component name a `$ref` at `node` points to (`#/components/schemas/Sim` → `Sim`).
+    /// The component name a `$ref` at `node` points to (`#/components/schemas/Sim` → `Sim`; a
+    /// whole other file, `item.yml` → `item`).
     pub fn ref_name(node: &Node) -> Option<&str> {
         node.get("$ref")
             .and_then(Node::as_str)
             .and_then(|r| r.rsplit('/').next())
+            .and_then(|name| name.split(crate::bundle::KEY_SUFFIX).next())
     }
 }
 
@@ -329,6 +365,35 @@ fn resolve_in<'a>(root: &'a Node, mut node: &'a Node) -> &'a Node {
         node = target;
     }
     node
+}
+
+/// A media type's `encoding` entries.
+fn read_encoding(root: &Node, media: &Node) -> Vec<Encoding> {
+    let entries = media
+        .get("encoding")
+        .and_then(Node::as_map)
+        .unwrap_or_default();
+    entries
+        .iter()
+        .map(|(name, entry)| {
+            let entry = resolve_in(root, entry);
+            let text = |key: &str| entry.get(key).and_then(Node::as_str);
+            let style = match (text("style"), text("contentType")) {
+                (Some(style), _) => style.to_owned(),
+                (None, Some(content_type)) if is_json(content_type) => "json".to_owned(),
+                (None, _) => "form".to_owned(),
+            };
+            let explode = match entry.get("explode").map(|n| &n.kind) {
+                Some(crate::load::Kind::Bool(explode)) => *explode,
+                _ => style == "form",
+            };
+            Encoding {
+                name: name.name.clone(),
+                style,
+                explode,
+            }
+        })
+        .collect()
 }
 
 fn read_security(node: &Node) -> Vec<Vec<String>> {

@@ -11,6 +11,7 @@ mod calls;
 mod checks;
 mod embedded;
 mod flow;
+mod payload;
 mod step;
 mod values;
 
@@ -23,6 +24,7 @@ use crate::openapi::{OpenApi, SchemeKind};
 use crate::types::{Field, RustType, StructDef, TypeRegistry};
 
 use flow::Flow;
+pub(crate) use payload::may_be_absent;
 use values::{Ctx, Place};
 
 /// A source description that was loaded.
@@ -155,10 +157,22 @@ pub enum StepCall {
 pub struct BodyPlan {
     /// The content type sent.
     pub content_type: String,
-    /// The payload.
+    /// The payload (a form written as text is planned as an object of its fields).
     pub payload: ValuePlan,
-    /// `(JSON pointer, value)` replacements applied to the payload.
-    pub replacements: Vec<(String, ValuePlan)>,
+    /// `(target, value)` replacements applied to the payload, in order.
+    pub replacements: Vec<(ReplacementTarget, ValuePlan)>,
+    /// How the members of a form body are serialised (the operation's `encoding` object).
+    pub encoding: Vec<crate::openapi::Encoding>,
+}
+
+/// Where a payload replacement writes.
+#[derive(Debug, Clone)]
+pub enum ReplacementTarget {
+    /// An RFC 6901 JSON pointer: that value is set (the last member created when missing).
+    Pointer(String),
+    /// An RFC 9535 JSONPath query (Arazzo 1.1 `targetSelectorType: jsonpath`): every node it
+    /// selects is set.
+    JsonPath(String),
 }
 
 /// The operation a step calls, as `const` data.
@@ -519,6 +533,9 @@ struct Planner<'a> {
     /// A source description failed to load (already reported): an operationId that is not found
     /// may well be in it, so it is not reported again.
     sources_incomplete: bool,
+    /// The sources of a type that is not read (AsyncAPI; already reported): a step naming one
+    /// is not reported again.
+    unread_sources: Vec<String>,
     diags: &'a mut Diagnostics,
     types: TypeRegistry,
     /// Workflows planned so far (callees are planned before their callers).
@@ -552,7 +569,15 @@ pub fn plan(
         file,
         sources,
         imported: &imported,
-        sources_incomplete: sources.len() + imported.len() < doc.sources.len(),
+        // A description with a `$ref` that could not be followed (reported) may hold more.
+        sources_incomplete: sources.len() + imported.len() < readable_sources(doc)
+            || sources.iter().any(|s| !s.api.reference_problems.is_empty()),
+        unread_sources: doc
+            .sources
+            .iter()
+            .filter(|s| !is_read(s))
+            .map(|s| s.name.value.clone())
+            .collect(),
         diags,
         types: TypeRegistry::default(),
         signatures: Vec::new(),
@@ -591,6 +616,21 @@ pub fn plan(
         imported,
         signatures,
     }
+}
+
+/// How many source descriptions should have loaded: those of a type the planner reads
+/// (`openapi`, `arazzo`). An AsyncAPI source (reported as not supported) cannot hold an
+/// operation a step without AsyncAPI fields calls, so it does not make operation ids unknowable.
+fn readable_sources(doc: &Document) -> usize {
+    doc.sources.iter().filter(|s| is_read(s)).count()
+}
+
+/// Whether a source description is of a type the planner reads (`openapi`, `arazzo`).
+fn is_read(source: &crate::model::SourceDescription) -> bool {
+    source
+        .kind
+        .as_ref()
+        .is_none_or(|k| k.value == "openapi" || k.value == "arazzo")
 }
 
 impl<'a> Planner<'a> {

@@ -28,6 +28,7 @@ pub fn load_all(
     importing: &mut Vec<PathBuf>,
 ) -> Loaded {
     let mut loaded = Loaded::default();
+    let base_dir = &relative_base(doc, base_dir);
     for source in &doc.sources {
         let url = &source.url.value;
         let kind = source.kind.as_ref().map_or("openapi", |k| k.value.as_str());
@@ -101,9 +102,13 @@ pub fn load_all(
             }
             continue;
         }
-        match crate::cache::description(&path, &shown) {
+        match crate::cache::description(&path, &shown, options) {
             Ok(api) => {
                 files.push(path);
+                files.extend(api.files.iter().cloned());
+                for problem in &api.reference_problems {
+                    diags.push(problem.clone());
+                }
                 loaded.openapi.push(LoadedSource {
                     name: source.name.value.clone(),
                     api,
@@ -119,4 +124,28 @@ pub fn load_all(
         }
     }
     loaded
+}
+
+/// The directory relative source `url`s are read from. Arazzo 1.1.0 "Establishing the Base URI":
+/// a relative `$self` "MUST first be resolved against the next possible base URI source" (the
+/// document's own location) "before being used as the base URI for resolving other relative
+/// references", so `$self: specs/flow.yml` moves the base to `specs/`. An absolute `$self`
+/// names where the document is published; its neighbours there are read from next to the
+/// document, their local copy.
+fn relative_base(doc: &Document, document_dir: &Path) -> PathBuf {
+    let Some(self_uri) = &doc.self_uri else {
+        return document_dir.to_owned();
+    };
+    let reference = self_uri.value.as_str();
+    let has_scheme = reference
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'));
+    if has_scheme || reference.starts_with('/') {
+        return document_dir.to_owned();
+    }
+    // RFC 3986 5.2.3: the base's last segment (the document's own name) is removed.
+    match reference.rsplit_once('/') {
+        Some((dir, _)) => document_dir.join(dir),
+        None => document_dir.to_owned(),
+    }
 }

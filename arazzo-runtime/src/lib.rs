@@ -23,6 +23,7 @@ mod criteria;
 mod encode;
 mod error;
 mod operation;
+mod payload;
 mod request;
 mod response;
 mod run;
@@ -51,13 +52,14 @@ pub use reqwest;
 pub mod __private {
     pub use crate::criteria::{Comparison, ConditionPart, compare, substitute, truthy};
     pub use crate::operation::Operation;
+    pub use crate::payload::{FormEncoding, FormStyle, json_text_part, replace_selected};
     pub use crate::request::StepRequest;
     pub use crate::response::StepResponse;
     pub use crate::run::{
         Run, available, correlated, inputs_from, jsonpath, jsonpath_matches, pointer,
         query_component, replace, select,
     };
-    pub use crate::value::{TemplatePart, template, to_json, to_text};
+    pub use crate::value::{TemplatePart, template, template_of_present, to_json, to_text};
     pub use serde;
     pub use serde_json;
     pub use serde_json_path::JsonPath;

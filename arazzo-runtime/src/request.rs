@@ -168,27 +168,18 @@ impl<'c> StepRequest<'c> {
         self.body = Some((content_type.to_owned(), body.into_bytes()));
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body: from an object (members in order, values
-    /// as text) or, when the payload is a string, sent as written.
-    pub fn form_body(&mut self, content_type: &str, body: &Value) {
+    /// Sets an `application/x-www-form-urlencoded` body: from an object, each member serialised
+    /// as its `encoding` entry says (OpenAPI's `style: form, explode: true` without one), or,
+    /// when the payload is a string, sent as written.
+    pub fn form_body(
+        &mut self,
+        content_type: &str,
+        body: &Value,
+        encoding: &[crate::payload::FormEncoding],
+    ) {
         self.keep_body(body);
         let encoded = match body {
-            Value::Object(members) => {
-                let mut form = form_urlencoded::Serializer::new(String::new());
-                for (name, value) in members {
-                    match value {
-                        Value::Array(items) => {
-                            for item in items {
-                                form.append_pair(name, &to_text(item).unwrap_or_default());
-                            }
-                        }
-                        value => {
-                            form.append_pair(name, &to_text(value).unwrap_or_default());
-                        }
-                    }
-                }
-                form.finish()
-            }
+            Value::Object(members) => crate::payload::form(members, encoding),
             other => to_text(other).unwrap_or_default(),
         };
         self.body = Some((content_type.to_owned(), encoded.into_bytes()));

@@ -7,11 +7,12 @@ use quote::{format_ident, quote};
 
 use crate::openapi::SchemeKind;
 use crate::plan::{
-    ActionPlan, ActionPlanKind, BodyPlan, LiteralJson, OperationPlan, OutputSource, RetryFirst,
-    StepCall, StepPlan, TemplatePiece, ValuePlan, WorkflowCall, WorkflowPlan,
+    ActionPlan, ActionPlanKind, OperationPlan, OutputSource, RetryFirst, StepCall, StepPlan,
+    TemplatePiece, ValuePlan, WorkflowCall, WorkflowPlan,
 };
 use crate::types::RustType;
 
+use super::body::{body_tokens, parameter_template};
 use super::types::emit_struct;
 use super::values::{Scope, all_hold, first_failed, value_tokens};
 use super::{docs, ident, path, type_tokens};
@@ -224,7 +225,12 @@ impl Machine<'_> {
                             }
                         };
                     }
-                    let value = value_tokens(plan, scope);
+                    let value = match plan {
+                        ValuePlan::Template(pieces) if location != "querystring" => {
+                            parameter_template(pieces, scope)
+                        }
+                        plan => value_tokens(plan, scope),
+                    };
                     match location.as_str() {
                         "path" => quote!(request.path_param(#name, &#value)?;),
                         "query" => quote!(request.query_param(#name, &#value);),
@@ -559,50 +565,6 @@ fn querystring_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
         }
     });
     quote!(#rt::__private::serde_json::Value::String(#rt::__private::template(&[#(#parts),*])))
-}
-
-fn body_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
-    let rt = scope.rt;
-    let content_type = &body.content_type;
-    let payload = value_tokens(&body.payload, scope);
-    let replacements = body.replacements.iter().map(|(pointer, value)| {
-        let value = value_tokens(value, scope);
-        quote!(#rt::__private::replace(&mut payload, #pointer, #value);)
-    });
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let send = if media == "application/x-www-form-urlencoded" {
-        quote!(request.form_body(#content_type, &payload);)
-    } else if crate::openapi::is_json(content_type) {
-        match &body.payload {
-            // JSON written as text (the specification's templated payloads): sent as written.
-            ValuePlan::Template(_) | ValuePlan::Literal(LiteralJson::Str(_)) => quote! {
-                request.json_text_body(#content_type, #rt::__private::to_text(&payload).unwrap_or_default());
-            },
-            _ => quote!(request.json_body(#content_type, &payload);),
-        }
-    } else {
-        match &body.payload {
-            ValuePlan::Template(_) | ValuePlan::Literal(LiteralJson::Str(_)) => quote! {
-                request.text_body(#content_type, #rt::__private::to_text(&payload).unwrap_or_default());
-            },
-            _ => quote!(request.json_body(#content_type, &payload);),
-        }
-    };
-    let binding = if body.replacements.is_empty() {
-        quote!(let payload = #payload;)
-    } else {
-        quote!(let mut payload = #payload;)
-    };
-    quote! {
-        #binding
-        #(#replacements)*
-        #send
-    }
 }
 
 fn emit_operation(op: &OperationPlan, rt: &TokenStream) -> TokenStream {

@@ -7,7 +7,8 @@ use crate::load::{Kind, Node};
 use super::fields::Fields;
 use super::{
     Action, ActionKind, ActionTarget, Criterion, CriterionKind, Document, Info, Parameter,
-    Replacement, RequestBody, SourceDescription, Spanned, Step, Target, Workflow,
+    Replacement, RequestBody, SourceDescription, Spanned, Step, Target, TargetSelectorType,
+    Workflow,
 };
 
 const DOCUMENT_FIELDS: &[&str] = &[
@@ -55,7 +56,7 @@ const STEP_FIELDS: &[&str] = &[
 const ASYNCAPI_STEP_FIELDS: &[&str] = &["channelPath", "correlationId", "action"];
 const PARAMETER_FIELDS: &[&str] = &["name", "in", "value"];
 const BODY_FIELDS: &[&str] = &["contentType", "payload", "replacements"];
-const REPLACEMENT_FIELDS: &[&str] = &["target", "value"];
+const REPLACEMENT_FIELDS: &[&str] = &["target", "targetSelectorType", "value"];
 const CRITERION_FIELDS: &[&str] = &["context", "condition", "type"];
 const EXPRESSION_TYPE_FIELDS: &[&str] = &["type", "version"];
 const ACTION_FIELDS: &[&str] = &[
@@ -325,6 +326,7 @@ fn read_step(
         .filter_map(|n| read_action(n, file, f.diags, components, false))
         .collect();
     let outputs = f.output_map("outputs");
+    let allow_invalid_request = read_allow_invalid_request(&mut f);
     Some(Step {
         id: id?,
         description,
@@ -337,7 +339,25 @@ fn read_step(
         on_success,
         on_failure,
         outputs,
+        allow_invalid_request,
     })
+}
+
+/// The step extension that turns off the request-shape checks for a negative test.
+const ALLOW_INVALID_REQUEST: &str = "x-arazzo-allow-invalid-request";
+
+fn read_allow_invalid_request(f: &mut Fields) -> bool {
+    match f.node(ALLOW_INVALID_REQUEST).map(|n| (&n.kind, n.pos)) {
+        None => false,
+        Some((Kind::Bool(allow), _)) => *allow,
+        Some((_, pos)) => {
+            f.error(
+                pos,
+                format!("`{ALLOW_INVALID_REQUEST}` must be `true` or `false`"),
+            );
+            false
+        }
+    }
 }
 
 /// Resolves a Reusable Object's `reference` to the component it names.
@@ -446,9 +466,12 @@ fn read_body(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Request
                 file,
             )?;
             let target = r.req_string("target");
+            let target_type = read_target_type(&mut r);
             let value = r.required("value").cloned();
             Some(Replacement {
                 target: target?,
+                // An unreadable type was reported; the target is not also read as a pointer.
+                target_type: target_type.ok()?,
                 value: value?,
             })
         })
@@ -490,6 +513,65 @@ fn criterion_kind(
             return None;
         }
     })
+}
+
+/// A replacement's `targetSelectorType`: `jsonpointer`, `jsonpath` or `xpath` (Arazzo 1.1
+/// Payload Replacement Object), written as a string or as an Expression Type Object; another
+/// dialect than RFC 9535 / RFC 6901 is refused: `Err` once reported.
+fn read_target_type(r: &mut Fields) -> Result<Option<Spanned<TargetSelectorType>>, ()> {
+    let Some(node) = r.node("targetSelectorType") else {
+        return Ok(None);
+    };
+    // An Expression Type Object names the language and its version.
+    let (kind, version) = match node.get("type") {
+        Some(kind) if node.as_map().is_some() => {
+            let mut e = Fields::new(
+                node,
+                "an expression type",
+                EXPRESSION_TYPE_FIELDS,
+                r.diags,
+                r.file,
+            )
+            .ok_or(())?;
+            let version = e.req_string("version").ok_or(())?;
+            (kind.as_str(), Some(version))
+        }
+        _ => (node.as_str(), None),
+    };
+    let value = match (kind, version.as_ref().map(|v| v.value.as_str())) {
+        (Some("jsonpointer"), None | Some("rfc6901")) => TargetSelectorType::JsonPointer,
+        (Some("jsonpath"), None | Some("rfc9535")) => TargetSelectorType::JsonPath,
+        (Some("xpath"), _) => TargetSelectorType::XPath,
+        (Some("jsonpath" | "jsonpointer"), Some(other)) => {
+            let pos = version.as_ref().map_or(node.pos, |v| v.pos);
+            r.error(
+                pos,
+                format!("`version: {other}` is not supported; write `rfc9535` for JSONPath (RFC 9535) or `rfc6901` for a JSON pointer"),
+            );
+            return Err(());
+        }
+        (Some(other), _) => {
+            let hint = suggest(other, ["jsonpointer", "jsonpath", "xpath"]);
+            let message = format!("`targetSelectorType: {other}` is not a selector type");
+            r.diags
+                .push(Diagnostic::new(r.file, Some(node.pos), message).with_hint(hint));
+            return Err(());
+        }
+        (None, _) => {
+            r.error(
+                node.pos,
+                format!(
+                    "`targetSelectorType` must be `jsonpath`, `jsonpointer`, `xpath` or an expression type object, found {}",
+                    node.kind_name()
+                ),
+            );
+            return Err(());
+        }
+    };
+    Ok(Some(Spanned {
+        value,
+        pos: node.pos,
+    }))
 }
 
 fn read_criterion(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Criterion> {

@@ -15,8 +15,8 @@ use crate::types::RustType;
 use super::actions::effective;
 use super::values::{Ctx, Place};
 use super::{
-    BodyPlan, LoadedSource, OperationPlan, OutputSource, Planner, Signature, StepCall, StepOutput,
-    StepPlan, ValuePlan,
+    LoadedSource, OperationPlan, OutputSource, Planner, Signature, StepCall, StepOutput, StepPlan,
+    ValuePlan,
 };
 
 /// What a step is bound to.
@@ -359,7 +359,8 @@ impl<'a> Planner<'a> {
                         None,
                     );
                 }
-                for required in op.params.iter().filter(|p| p.required) {
+                let checked = !step.allow_invalid_request;
+                for required in op.params.iter().filter(|p| checked && p.required) {
                     // A parameter the operation does not have whose name is close to this one:
                     // reported above with "did you mean".
                     // (or the only parameter of the operation in that place).
@@ -389,7 +390,9 @@ impl<'a> Planner<'a> {
                     }
                 }
                 let body = self.body(step, op, ctx);
-                self.check_payload(&source.api, op, step);
+                if checked {
+                    self.check_payload(&source.api, op, step);
+                }
                 let call = StepCall::Operation {
                     op: Box::new(operation_plan(source, op)),
                     params,
@@ -538,35 +541,6 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn body(&mut self, step: &Step, op: &Operation, ctx: &Ctx) -> Option<BodyPlan> {
-        let body = step.request_body.as_ref()?;
-        let content_type = body
-            .content_type
-            .as_ref()
-            .map(|c| c.value.clone())
-            .or_else(|| op.request_media.first().cloned())
-            .unwrap_or_else(|| "application/json".to_owned());
-        let payload = match &body.payload {
-            Some(payload) => self.value_node(payload, ctx)?,
-            None => ValuePlan::Literal(super::LiteralJson::Null),
-        };
-        let mut replacements = Vec::new();
-        for replacement in &body.replacements {
-            if let Err(message) = expr::check_pointer(&replacement.target.value) {
-                self.error(replacement.target.pos, message, None);
-                continue;
-            }
-            if let Some(value) = self.value_node(&replacement.value, ctx) {
-                replacements.push((replacement.target.value.clone(), value));
-            }
-        }
-        Some(BodyPlan {
-            content_type,
-            payload,
-            replacements,
-        })
-    }
-
     fn find_operation(
         &mut self,
         id: &Spanned<String>,
@@ -589,7 +563,11 @@ impl<'a> Planner<'a> {
                     };
                     match sources.iter().find(|s| s.name == name) {
                         Some(source) => (vec![source], op),
-                        None if self.sources_incomplete => return None,
+                        None if self.sources_incomplete
+                            || self.unread_sources.iter().any(|s| s == name) =>
+                        {
+                            return None;
+                        }
                         None => {
                             let hint = suggest(name, sources.iter().map(|s| s.name.as_str()));
                             self.error(
@@ -603,16 +581,17 @@ impl<'a> Planner<'a> {
                 }
                 None => (sources.iter().collect(), id.value.as_str()),
             };
+        let explicit = id.value.starts_with("$sourceDescriptions.");
         let found: Vec<(&'a LoadedSource, &'a Operation)> = candidates
             .iter()
             .filter_map(|s| s.api.operation(wanted).map(|op| (*s, op)))
             .collect();
         match found.as_slice() {
             [one] => Some(*one),
-            [] if self.sources_incomplete => None,
+            // A source that could not be read may hold it; one named explicitly was read.
+            [] if self.sources_incomplete && !explicit => None,
             [] => {
-                let all = candidates.iter().flat_map(|s| s.api.operation_ids());
-                let hint = suggest(wanted, all);
+                let hint = operation_id_hint(sources, &candidates, wanted);
                 let files: Vec<&str> = candidates.iter().map(|s| s.api.file.as_str()).collect();
                 self.error(
                     id.pos,
@@ -643,26 +622,31 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// `{$sourceDescriptions.NAME.url}#/paths/~1sims~1{sim_id}/get`.
+    /// `{$sourceDescriptions.NAME.url}#/paths/~1sims~1{sim_id}/get`, or the same with
+    /// `$sourceDescriptions.NAME` before the `#`.
     fn operation_path(
         &mut self,
         path: &Spanned<String>,
     ) -> Option<(&'a LoadedSource, &'a Operation)> {
         let sources = self.sources;
         let text = &path.value;
-        let parsed = text
-            .strip_prefix("{$sourceDescriptions.")
-            .and_then(|rest| rest.split_once(".url}#"));
-        let Some((name, pointer)) = parsed else {
+        let Some((name, pointer)) = operation_path_parts(text) else {
+            // A bare source name before the `#` (no runtime expression) is a common slip.
+            let hint = text
+                .split_once('#')
+                .filter(|(name, _)| sources.iter().any(|s| s.name == *name))
+                .map(|(name, pointer)| {
+                    format!("did you mean `{{$sourceDescriptions.{name}.url}}#{pointer}`?")
+                });
             self.error(
                 path.pos,
                 format!("`operationPath: {text}` must be `{{$sourceDescriptions.NAME.url}}#/paths/PATH/METHOD`"),
-                None,
+                hint,
             );
             return None;
         };
         let Some(source) = sources.iter().find(|s| s.name == name) else {
-            if !self.sources_incomplete {
+            if !self.sources_incomplete && !self.unread_sources.iter().any(|s| s == name) {
                 let hint = suggest(name, sources.iter().map(|s| s.name.as_str()));
                 self.error(
                     path.pos,
@@ -770,6 +754,43 @@ impl<'a> Planner<'a> {
         let value = self.value_node(&param.value, ctx)?;
         Some((location, name.clone(), value))
     }
+}
+
+/// The source name and the JSON pointer of an `operationPath`. Arazzo 1.0.1 (Step Object,
+/// `operationPath`): "A Runtime Expression syntax MUST be used to identify the source
+/// description document"; `$sourceDescriptions.NAME.url` and `$sourceDescriptions.NAME` both
+/// do, bare or embedded in `{…}`.
+fn operation_path_parts(text: &str) -> Option<(&str, &str)> {
+    let (reference, pointer) = text.split_once('#')?;
+    let expression = reference
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .unwrap_or(reference);
+    let rest = expression.strip_prefix("$sourceDescriptions.")?;
+    let name = rest.strip_suffix(".url").unwrap_or(rest);
+    let simple = !name.is_empty() && !name.contains(['.', '{', '}', '#']);
+    simple.then_some((name, pointer))
+}
+
+/// The hint for an `operationId` no candidate source has: the same name in another case, the
+/// `$sourceDescriptions.` form of Redocly's `source.operationId` shortcut, or the closest name.
+fn operation_id_hint(
+    sources: &[LoadedSource],
+    candidates: &[&LoadedSource],
+    wanted: &str,
+) -> Option<String> {
+    let all = || candidates.iter().flat_map(|s| s.api.operation_ids());
+    if let Some(same) = all().find(|id| id.eq_ignore_ascii_case(wanted)) {
+        return Some(format!("did you mean `{same}`?"));
+    }
+    if let Some((name, op)) = wanted.split_once('.')
+        && sources
+            .iter()
+            .any(|s| s.name == name && s.api.operation(op).is_some())
+    {
+        return Some(format!("did you mean `$sourceDescriptions.{name}.{op}`?"));
+    }
+    suggest(wanted, all())
 }
 
 /// "`a`, `b` and `c`".
