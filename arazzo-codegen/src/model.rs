@@ -85,6 +85,9 @@ pub struct Workflow {
     pub failure_actions: Vec<Action>,
     /// `steps`.
     pub steps: Vec<Step>,
+    /// The ids of steps that could not be read (reported): what refers to them reports nothing
+    /// more.
+    pub dropped_steps: Vec<String>,
     /// `outputs`: name → runtime expression or selector.
     pub outputs: Vec<(Spanned<String>, OutputValue)>,
 }

@@ -206,6 +206,9 @@ pub enum OutputSource {
     /// A value computed from what the step sent and received: `$url`, `$method`,
     /// `$request.…`, or a selector.
     Computed(ValuePlan),
+    /// A value of the workflow's scope (`$inputs.…`, another step's output, `$workflows.…`),
+    /// typed like a workflow output.
+    Scope(ValuePlan),
 }
 
 /// A value computed at run time (a parameter, a payload, a workflow output).
@@ -459,9 +462,17 @@ struct Signature {
     inputs: String,
     input_fields: Vec<Field>,
     output_fields: Vec<Field>,
+    /// Outputs the workflow declares whose value was rejected (reported): reading one reports
+    /// nothing more.
+    rejected_outputs: Vec<String>,
 }
 
 impl Signature {
+    /// Whether the workflow declares `output` but its value was rejected (and reported).
+    fn rejected(&self, output: &str) -> bool {
+        self.rejected_outputs.iter().any(|o| o == output)
+    }
+
     /// The same workflow seen from the document that imports its document as `module`: every
     /// generated name it mentions is a path into that module.
     fn through(&self, module: &str, id: &str) -> Signature {
@@ -480,6 +491,7 @@ impl Signature {
             inputs: format!("{module}::{}", self.inputs),
             input_fields: fields(&self.input_fields),
             output_fields: fields(&self.output_fields),
+            rejected_outputs: self.rejected_outputs.clone(),
         }
     }
 }
@@ -562,6 +574,36 @@ pub fn plan(
     }
 }
 
+/// The Rust type a value keeps where it is stored as it is (a workflow output, a step output
+/// read from the workflow's scope): the type of an input or output read whole, an `Option` when
+/// the step that sets it may not have run, else JSON.
+fn value_type(value: &ValuePlan) -> RustType {
+    match value {
+        ValuePlan::Input {
+            ty, pointer: None, ..
+        }
+        | ValuePlan::DependencyOutput {
+            ty, pointer: None, ..
+        }
+        | ValuePlan::NestedOutput {
+            ty, pointer: None, ..
+        } => ty.clone(),
+        ValuePlan::StepOutput {
+            ty,
+            certain,
+            pointer: None,
+            ..
+        } => {
+            if *certain || matches!(ty, RustType::Option(_)) {
+                ty.clone()
+            } else {
+                RustType::Option(Box::new(ty.clone()))
+            }
+        }
+        _ => RustType::Json,
+    }
+}
+
 impl<'a> Planner<'a> {
     fn error(&mut self, pos: Pos, message: String, hint: Option<String>) {
         self.diags
@@ -605,6 +647,18 @@ impl<'a> Planner<'a> {
         let depends_on = self.dependencies(workflow, &inputs);
         let flow = Flow::analyse(workflow);
         let steps_scope = self.step_outputs(workflow);
+        let empty_scope = step::StepScope::default();
+        let request_ctx = Ctx {
+            place: Place::Request,
+            inputs: &inputs,
+            steps: &empty_scope,
+            flow: &flow,
+            reader: None,
+            nested: None,
+            operation: None,
+            deps: &depends_on,
+        };
+        let steps_scope = self.scope_outputs(steps_scope, &request_ctx);
         let mut retry_slots = 0;
         let mut steps = Vec::new();
         for (index, step) in workflow.steps.iter().enumerate() {
@@ -642,6 +696,7 @@ impl<'a> Planner<'a> {
             deps: &depends_on,
         };
         let mut output_values = Vec::new();
+        let mut rejected_outputs = Vec::new();
         for (name, output) in &workflow.outputs {
             let (value, described) = match output {
                 OutputValue::Expr(expression) => (
@@ -657,29 +712,10 @@ impl<'a> Planner<'a> {
                 ),
             };
             let Some(value) = value else {
+                rejected_outputs.push(name.value.clone());
                 continue;
             };
-            let ty = match &value {
-                ValuePlan::Input {
-                    ty, pointer: None, ..
-                }
-                | ValuePlan::DependencyOutput {
-                    ty, pointer: None, ..
-                } => ty.clone(),
-                ValuePlan::StepOutput {
-                    ty,
-                    certain,
-                    pointer: None,
-                    ..
-                } => {
-                    if *certain || matches!(ty, RustType::Option(_)) {
-                        ty.clone()
-                    } else {
-                        RustType::Option(Box::new(ty.clone()))
-                    }
-                }
-                _ => RustType::Json,
-            };
+            let ty = value_type(&value);
             outputs.fields.push(Field {
                 ident: names::field_name(&name.value),
                 wire: name.value.clone(),
@@ -696,6 +732,7 @@ impl<'a> Planner<'a> {
             inputs: inputs_name.clone(),
             input_fields,
             output_fields: outputs.fields.clone(),
+            rejected_outputs,
         });
         let doc = self.workflow_doc(doc, workflow, &steps);
         WorkflowPlan {

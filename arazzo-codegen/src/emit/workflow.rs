@@ -3,7 +3,7 @@
 //! actions.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::openapi::SchemeKind;
 use crate::plan::{
@@ -82,7 +82,7 @@ pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
     let slots = w.retry_slots;
     let fields = w.outputs.fields.iter().zip(&w.output_values).map(|(f, v)| {
         let field = ident(&f.ident);
-        let value = machine.output_value(v);
+        let value = machine.output_value(v, None);
         quote!(#field: #value,)
     });
     quote! {
@@ -142,7 +142,7 @@ fn variants(steps: &[StepPlan]) -> Vec<Ident> {
         }
         names.push(name);
     }
-    names.iter().map(|n| format_ident!("{}", n)).collect()
+    names.iter().map(|n| ident(n)).collect()
 }
 
 impl Machine<'_> {
@@ -312,6 +312,7 @@ impl Machine<'_> {
                     let field = ident(field);
                     quote!(::std::clone::Clone::clone(&called.#field))
                 }
+                OutputSource::Scope(value) => self.output_value(value, Some(step_id)),
                 OutputSource::Computed(value) => {
                     let value = value_tokens(value, scope);
                     if o.ty == RustType::Json {
@@ -499,8 +500,9 @@ impl Machine<'_> {
         quote!(if #holds { #then })
     }
 
-    /// A workflow output's value, typed as the plan decided.
-    fn output_value(&self, value: &ValuePlan) -> TokenStream {
+    /// A workflow output's value (`reader` `None`), or a step output read from the workflow's
+    /// scope, typed as the plan decided.
+    fn output_value(&self, value: &ValuePlan, reader: Option<&str>) -> TokenStream {
         match value {
             ValuePlan::Input {
                 field,
@@ -519,7 +521,7 @@ impl Machine<'_> {
                 pointer: None,
             } => {
                 if *certain {
-                    let read = self.scope(None).step_output(var, step, output);
+                    let read = self.scope(reader).step_output(var, step, output);
                     quote!(::std::clone::Clone::clone(#read))
                 } else {
                     let var = ident(var);
@@ -539,7 +541,15 @@ impl Machine<'_> {
                 let (var, field) = (ident(var), ident(field));
                 quote!(::std::clone::Clone::clone(&#var.#field))
             }
-            other => value_tokens(other, self.scope(None)),
+            ValuePlan::NestedOutput {
+                field,
+                pointer: None,
+                ..
+            } => {
+                let field = ident(field);
+                quote!(::std::clone::Clone::clone(&called.#field))
+            }
+            other => value_tokens(other, self.scope(reader)),
         }
     }
 }

@@ -227,11 +227,14 @@ fn read_workflow(
         .iter()
         .filter_map(|n| read_action(n, file, f.diags, components, false))
         .collect();
-    let steps = f
-        .list("steps", true)
-        .iter()
-        .filter_map(|n| read_step(n, file, f.diags, components))
-        .collect::<Vec<_>>();
+    let mut steps = Vec::new();
+    let mut dropped_steps = Vec::new();
+    for n in f.list("steps", true) {
+        match read_step(n, file, f.diags, components) {
+            Some(step) => steps.push(step),
+            None => dropped_steps.extend(n.get("stepId").and_then(Node::as_str).map(str::to_owned)),
+        }
+    }
     let outputs = f.output_map("outputs");
     if node
         .get("steps")
@@ -251,6 +254,7 @@ fn read_workflow(
         success_actions,
         failure_actions,
         steps,
+        dropped_steps,
         outputs,
     })
 }

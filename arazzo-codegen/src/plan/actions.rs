@@ -104,7 +104,7 @@ impl Planner<'_> {
 
     fn step_index(&mut self, workflow: &Workflow, step: &Spanned<String>) -> Option<usize> {
         let found = workflow.steps.iter().position(|s| s.id.value == step.value);
-        if found.is_none() {
+        if found.is_none() && !workflow.dropped_steps.contains(&step.value) {
             let hint = suggest(
                 &step.value,
                 workflow.steps.iter().map(|s| s.id.value.as_str()),
@@ -148,7 +148,11 @@ impl Planner<'_> {
         Some(WorkflowCall {
             id: signature.id.clone(),
             fn_name: signature.fn_name.clone(),
-            var: format!("workflow__{}", signature.fn_name.trim_start_matches("r#")),
+            // `fn_name` may be a path into an imported document's module (`shared::warm_up`).
+            var: format!(
+                "workflow__{}",
+                crate::names::field_name(&signature.fn_name).trim_start_matches("r#")
+            ),
         })
     }
 }

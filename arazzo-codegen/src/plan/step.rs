@@ -16,7 +16,7 @@ use super::actions::effective;
 use super::values::{Ctx, Place};
 use super::{
     BodyPlan, LoadedSource, OperationPlan, OutputSource, Planner, Signature, StepCall, StepOutput,
-    StepPlan, ValuePlan,
+    StepPlan, ValuePlan, value_type,
 };
 
 /// What a step is bound to.
@@ -29,16 +29,37 @@ pub(super) enum Bound<'a> {
 #[derive(Default)]
 pub(super) struct StepScope<'a> {
     pub ids: Vec<String>,
+    /// Ids of steps that could not be read (reported).
+    pub dropped: Vec<String>,
     /// `false` for a step whose id repeats an earlier one (reported, not planned).
     pub unique: Vec<bool>,
     pub bound: Vec<Option<Bound<'a>>>,
     pub outputs: Vec<Vec<StepOutput>>,
+    /// Per step, the outputs it declares whose value was rejected (reported): reading one
+    /// reports nothing more.
+    pub rejected: Vec<Vec<String>>,
+    /// Per step, outputs that read the workflow's scope (`$inputs.…`, another step's output,
+    /// `$workflows.…`): `(index in outputs, expression, where it is written)`, resolved once
+    /// every step's outputs are known.
+    deferred: Vec<Vec<(usize, Expr, crate::diag::Pos)>>,
+}
+
+impl StepScope<'_> {
+    /// Whether step `index` declares `output` but its value was rejected (and reported).
+    pub(super) fn rejected(&self, index: usize, output: &str) -> bool {
+        self.rejected
+            .get(index)
+            .is_some_and(|names| names.iter().any(|n| n == output))
+    }
 }
 
 impl<'a> Planner<'a> {
     /// The first pass: binds every step and types its outputs.
     pub(super) fn step_outputs(&mut self, workflow: &Workflow) -> StepScope<'a> {
-        let mut scope = StepScope::default();
+        let mut scope = StepScope {
+            dropped: workflow.dropped_steps.clone(),
+            ..StepScope::default()
+        };
         for step in &workflow.steps {
             let first = scope.ids.iter().position(|id| *id == step.id.value);
             if let Some(first) = first {
@@ -58,11 +79,63 @@ impl<'a> Planner<'a> {
                 Some(Target::WorkflowId(id)) => self.callee(id).map(Bound::Workflow),
                 None => None,
             };
-            let outputs = self.outputs_of(workflow, step, bound.as_ref());
+            let (outputs, rejected, deferred) = self.outputs_of(workflow, step, bound.as_ref());
             scope.ids.push(step.id.value.clone());
             scope.unique.push(first.is_none());
             scope.bound.push(bound);
             scope.outputs.push(outputs);
+            scope.rejected.push(rejected);
+            scope.deferred.push(deferred);
+        }
+        scope
+    }
+
+    /// Resolves the step outputs that read the workflow's scope rather than the step's exchange
+    /// (a step output is any runtime expression, Arazzo 1.0.1 Step Object `outputs`), now that
+    /// every step's outputs are known. `ctx` is the workflow's request context.
+    pub(super) fn scope_outputs(&mut self, mut scope: StepScope<'a>, ctx: &Ctx) -> StepScope<'a> {
+        let deferred = std::mem::take(&mut scope.deferred);
+        let mut resolved = Vec::new();
+        for (index, outputs) in deferred.iter().enumerate() {
+            let (place, nested) = match scope.bound.get(index) {
+                Some(Some(Bound::Workflow(callee))) => {
+                    (Place::Nested, Some(callee.output_fields.as_slice()))
+                }
+                _ => (Place::Response, None),
+            };
+            let step_ctx = Ctx {
+                steps: &scope,
+                reader: Some(index),
+                nested,
+                ..ctx.at(place)
+            };
+            for (k, e, pos) in outputs {
+                resolved.push((index, *k, self.resolve(e, *pos, &step_ctx)));
+            }
+        }
+        // Rejected ones go last to first so the indices of the others stay right.
+        for (index, k, value) in resolved.into_iter().rev() {
+            let Some(output) = scope.outputs.get_mut(index).and_then(|o| o.get_mut(k)) else {
+                continue;
+            };
+            match value {
+                Some(value) => {
+                    output.ty = value_type(&value);
+                    output.from = match value {
+                        ValuePlan::NestedOutput {
+                            field,
+                            pointer: None,
+                            ..
+                        } => OutputSource::Nested(field),
+                        value => OutputSource::Scope(value),
+                    };
+                }
+                None => {
+                    let name = output.name.clone();
+                    scope.outputs[index].remove(k);
+                    scope.rejected[index].push(name);
+                }
+            }
         }
         scope
     }
@@ -72,13 +145,22 @@ impl<'a> Planner<'a> {
         workflow: &Workflow,
         step: &Step,
         bound: Option<&Bound<'a>>,
-    ) -> Vec<StepOutput> {
+    ) -> (
+        Vec<StepOutput>,
+        Vec<String>,
+        Vec<(usize, Expr, crate::diag::Pos)>,
+    ) {
         let schema = match bound {
             Some(Bound::Operation(_, op)) => success_schema(op, required_status(step)),
             _ => None,
         };
         let mut outputs = Vec::new();
+        let mut rejected = Vec::new();
+        let mut deferred = Vec::new();
         for (name, output) in &step.outputs {
+            // Whatever makes an output's value unusable is reported once, where it is written;
+            // the output still exists for its readers.
+            rejected.push(name.value.clone());
             let var = format!(
                 "{}__{}",
                 names::field_name(&step.id.value).trim_start_matches("r#"),
@@ -95,6 +177,7 @@ impl<'a> Planner<'a> {
                             expression: selector.context.value.clone(),
                             from,
                         });
+                        rejected.pop();
                     }
                     continue;
                 }
@@ -122,6 +205,9 @@ impl<'a> Planner<'a> {
                     Some(Bound::Workflow(callee)),
                 ) => {
                     let Some(field) = callee.output_fields.iter().find(|f| f.wire == output) else {
+                        if callee.rejected(&output) {
+                            continue;
+                        }
                         let hint = suggest(
                             &output,
                             callee.output_fields.iter().map(|f| f.wire.as_str()),
@@ -145,16 +231,11 @@ impl<'a> Planner<'a> {
                         }
                     }
                 }
+                // Any other expression reads the workflow's scope: resolved once every step's
+                // outputs are known.
                 (other, Some(Bound::Workflow(_))) => {
-                    self.error(
-                        expression.pos,
-                        format!(
-                            "step output `{}` reads `{other}`; a step that calls a workflow has only that workflow's outputs, `$outputs.NAME`",
-                            name.value
-                        ),
-                        None,
-                    );
-                    continue;
+                    deferred.push((outputs.len(), other, expression.pos));
+                    (OutputSource::Status, RustType::Json)
                 }
                 (Expr::StatusCode, _) => (OutputSource::Status, RustType::U16),
                 (
@@ -186,15 +267,8 @@ impl<'a> Planner<'a> {
                     (OutputSource::Body(pointer), ty)
                 }
                 (other, _) => {
-                    self.error(
-                        expression.pos,
-                        format!(
-                            "step output `{}` reads `{other}`; step outputs read `$statusCode`, `$response.…`, `$url`, `$method` or `$request.…`",
-                            name.value
-                        ),
-                        None,
-                    );
-                    continue;
+                    deferred.push((outputs.len(), other, expression.pos));
+                    (OutputSource::Status, RustType::Json)
                 }
             };
             outputs.push(StepOutput {
@@ -204,8 +278,9 @@ impl<'a> Planner<'a> {
                 expression: expression.value.clone(),
                 from,
             });
+            rejected.pop();
         }
-        outputs
+        (outputs, rejected, deferred)
     }
 
     /// Arazzo 1.1 step `dependsOn`: each listed step must have completed before this one runs.
@@ -214,6 +289,9 @@ impl<'a> Planner<'a> {
     fn step_dependencies(&mut self, step: &Step, index: usize, ctx: &Ctx) {
         for dep in &step.depends_on {
             let Some(found) = ctx.steps.ids.iter().position(|id| *id == dep.value) else {
+                if ctx.steps.dropped.contains(&dep.value) {
+                    continue;
+                }
                 if dep.value.starts_with("$workflows.") {
                     self.error(
                         dep.pos,

@@ -345,6 +345,9 @@ impl Planner<'_> {
                     .map(|s| s.output_fields.clone())
                     .unwrap_or_default();
                 let Some(field) = fields.iter().find(|f| f.wire == *output) else {
+                    if self.signature(workflow).is_some_and(|s| s.rejected(output)) {
+                        return None;
+                    }
                     let hint = suggest(output, fields.iter().map(|f| f.wire.as_str()));
                     self.error(
                         pos,
@@ -363,6 +366,12 @@ impl Planner<'_> {
             Expr::Outputs { name, pointer } => match (ctx.place, ctx.nested) {
                 (Place::Nested, Some(fields)) => {
                     let Some(field) = fields.iter().find(|f| f.wire == *name) else {
+                        let callee = ctx.reader.and_then(|r| ctx.steps.bound.get(r));
+                        if let Some(Some(super::step::Bound::Workflow(callee))) = callee
+                            && callee.rejected(name)
+                        {
+                            return None;
+                        }
                         let hint = suggest(name, fields.iter().map(|f| f.wire.as_str()));
                         self.error(
                             pos,
@@ -518,6 +527,9 @@ impl Planner<'_> {
     ) -> Option<ValuePlan> {
         let scope = ctx.steps;
         let Some(index) = scope.ids.iter().position(|s| s == step) else {
+            if scope.dropped.iter().any(|s| s == step) {
+                return None;
+            }
             let hint = suggest(step, scope.ids.iter().map(String::as_str));
             self.error(
                 pos,
@@ -536,6 +548,9 @@ impl Planner<'_> {
         };
         let outputs = &scope.outputs[index];
         let Some(found) = outputs.iter().find(|o| o.name == output) else {
+            if scope.rejected(index, output) {
+                return None;
+            }
             // Another step that has this very output is more likely meant than a similar name.
             let elsewhere = (0..scope.ids.len())
                 .find(|&i| i != index && scope.outputs[i].iter().any(|o| o.name == output));
