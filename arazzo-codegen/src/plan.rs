@@ -96,6 +96,20 @@ pub struct WorkflowCall {
     pub fn_name: String,
     /// The local variable its outputs are kept in (`dependsOn` only).
     pub var: String,
+    /// Its inputs struct.
+    pub inputs: String,
+    /// Whether the inputs it ran with are kept (`$workflows.W.inputs.X` reads them;
+    /// `dependsOn` only).
+    pub keeps_inputs: bool,
+    /// What is known of it.
+    signature: Signature,
+}
+
+impl WorkflowCall {
+    /// The local variable the inputs it ran with are kept in (`dependsOn` only).
+    pub fn inputs_var(&self) -> String {
+        format!("{}__inputs", self.var)
+    }
 }
 
 /// One step.
@@ -513,6 +527,11 @@ struct Planner<'a> {
     arazzo_1_1: bool,
     /// The document's `$self`.
     self_uri: Option<String>,
+    /// Outputs `$workflows.W.…` reads add to the steps of the workflow being planned that call
+    /// `W`, by step index.
+    hidden: Vec<(usize, StepOutput)>,
+    /// The `dependsOn` variables whose inputs `$workflows.W.inputs.X` reads.
+    kept_inputs: Vec<String>,
 }
 
 /// What the inputs of the workflow being planned are.
@@ -541,6 +560,8 @@ pub fn plan(
         workflow_ids: Vec::new(),
         arazzo_1_1: doc.arazzo.value.starts_with("1.1."),
         self_uri: doc.self_uri.as_ref().map(|u| u.value.clone()),
+        hidden: Vec::new(),
+        kept_inputs: Vec::new(),
     };
     let mut seen: Vec<&Spanned<String>> = Vec::new();
     let mut unique = Vec::new();
@@ -644,7 +665,9 @@ impl<'a> Planner<'a> {
             unknown: workflow.inputs_unknown,
         };
 
-        let depends_on = self.dependencies(workflow, &inputs);
+        self.hidden.clear();
+        self.kept_inputs.clear();
+        let mut depends_on = self.dependencies(workflow, &inputs);
         let flow = Flow::analyse(workflow);
         let steps_scope = self.step_outputs(workflow);
         let empty_scope = step::StepScope::default();
@@ -725,6 +748,14 @@ impl<'a> Planner<'a> {
             output_values.push(value);
         }
         names::dedupe_fields(&mut outputs.fields);
+        calls::keep_called_values(
+            &mut steps,
+            &steps_scope.ids,
+            std::mem::take(&mut self.hidden),
+        );
+        for call in &mut depends_on {
+            call.keeps_inputs = self.kept_inputs.contains(&call.var);
+        }
 
         self.signatures.push(Signature {
             id: id.clone(),

@@ -61,6 +61,9 @@ pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
     };
     let dependencies = w.depends_on.iter().map(|d| {
         let var = ident(&d.var);
+        if d.keeps_inputs {
+            return machine.call_keeping_inputs(d);
+        }
         let call = machine.call_with_inputs(d, None);
         quote!(let #var = #call;)
     });
@@ -170,6 +173,20 @@ impl Machine<'_> {
                 #rt::__private::inputs_from(#rt::__private::to_json(&inputs), #workflow, #step, #callee)?,
             )
             .await?
+        }
+    }
+
+    /// A `dependsOn` call whose inputs `$workflows.W.inputs.X` reads: they are kept.
+    fn call_keeping_inputs(&self, call: &WorkflowCall) -> TokenStream {
+        let rt = self.rt;
+        let (f, ty) = (path(&call.fn_name), path(&call.inputs));
+        let (var, inputs_var) = (ident(&call.var), ident(&call.inputs_var()));
+        let (workflow, callee) = (&self.workflow.id, &call.id);
+        quote! {
+            let #inputs_var: #ty = #rt::__private::inputs_from(
+                #rt::__private::to_json(&inputs), #workflow, ::std::option::Option::None, #callee,
+            )?;
+            let #var = #f(client, ::std::clone::Clone::clone(&#inputs_var)).await?;
         }
     }
 

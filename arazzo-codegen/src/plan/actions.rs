@@ -153,6 +153,9 @@ impl Planner<'_> {
                 "workflow__{}",
                 crate::names::field_name(&signature.fn_name).trim_start_matches("r#")
             ),
+            inputs: signature.inputs.clone(),
+            keeps_inputs: false,
+            signature,
         })
     }
 }

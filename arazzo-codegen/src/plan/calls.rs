@@ -2,9 +2,17 @@
 //! workflow): planned callees first, cycles refused.
 
 use crate::diag::{Pos, suggest};
+use crate::expr::Expr;
 use crate::model::{ActionTarget, Spanned, Target, Workflow};
+use crate::names;
+use crate::types::{Field, RustType};
 
-use super::{InputScope, Planner, Signature, WorkflowCall};
+use super::step::Bound;
+use super::values::{Ctx, Place};
+use super::{
+    InputScope, LiteralJson, OutputSource, Planner, Signature, StepCall, StepOutput, StepPlan,
+    ValuePlan, WorkflowCall,
+};
 
 /// Every workflow another one names, with where it is named.
 fn callees(workflow: &Workflow) -> Vec<&Spanned<String>> {
@@ -167,5 +175,249 @@ impl Planner<'_> {
             }
         }
         calls
+    }
+}
+
+/// What `$workflows.W.…` reads of workflow `W`.
+pub(super) enum Member<'e> {
+    /// `outputs.NAME`
+    Output(&'e str),
+    /// `inputs.NAME`: what the workflow ran with.
+    Input(&'e str),
+}
+
+/// Whether `id` (a `workflowId`, or `$sourceDescriptions.NAME.ID` for a workflow of another
+/// document) is the workflow `$workflows.WORKFLOW` names.
+fn same_workflow(id: &str, workflow: &str) -> bool {
+    id == workflow
+        || id
+            .strip_prefix("$sourceDescriptions.")
+            .and_then(|rest| rest.split_once('.'))
+            .is_some_and(|(_, id)| id == workflow)
+}
+
+impl Planner<'_> {
+    /// `$workflows.W.outputs.X` / `$workflows.W.inputs.X`: what `W` returned or ran with, where
+    /// `W` has run: in the step that calls it, after a step that calls it, or after `dependsOn`
+    /// ran it.
+    pub(super) fn workflow_value(
+        &mut self,
+        workflow: &str,
+        member: Member,
+        pointer: &Option<String>,
+        pos: Pos,
+        ctx: &Ctx,
+    ) -> Option<ValuePlan> {
+        let steps = ctx.steps;
+        let callers: Vec<usize> = (0..steps.ids.len())
+            .filter(|&i| {
+                matches!(steps.bound.get(i), Some(Some(Bound::Workflow(s))) if same_workflow(&s.id, workflow))
+            })
+            .collect();
+        // In the step that calls it (its criteria and outputs): that call's outputs.
+        if let (Some(reader), Place::Nested, Member::Output(name)) =
+            (ctx.reader, ctx.place, &member)
+            && callers.contains(&reader)
+        {
+            let outputs = Expr::Outputs {
+                name: (*name).to_owned(),
+                pointer: pointer.clone(),
+            };
+            return self.resolve(&outputs, pos, ctx);
+        }
+        let ran = |i: usize| match ctx.reader {
+            Some(reader) => (
+                ctx.flow.may_before(reader, i),
+                ctx.flow.must_before(reader, i),
+            ),
+            None => (ctx.flow.may_at_end(i), ctx.flow.must_at_end(i)),
+        };
+        let before: Vec<usize> = callers.iter().copied().filter(|&i| ran(i).0).collect();
+        if let [first, second, ..] = before.as_slice() {
+            let (a, b) = (&steps.ids[*first], &steps.ids[*second]);
+            self.error(
+                pos,
+                format!("`$workflows.{workflow}`: steps `{a}` and `{b}` both call workflow `{workflow}` and either may have run here, so which call is meant is unclear"),
+                Some(format!("declare the value as an output of the step and read `$steps.{a}.outputs.NAME`")),
+            );
+            return None;
+        }
+        let dependency = ctx.deps.iter().find(|d| same_workflow(&d.id, workflow));
+        // A call that surely ran here is the latest run; else `dependsOn`'s, else a call that
+        // may have run (checked at run time).
+        let caller = before
+            .first()
+            .copied()
+            .filter(|&c| ran(c).1 || dependency.is_none());
+        match (caller, dependency) {
+            (Some(caller), _) => {
+                let Some(Some(Bound::Workflow(signature))) = steps.bound.get(caller) else {
+                    return None;
+                };
+                let signature = signature.clone();
+                self.called_value(&signature, caller, ran(caller).1, member, pointer, pos, ctx)
+            }
+            (_, Some(dependency)) => {
+                let dependency = dependency.clone();
+                self.dependency_value(&dependency, member, pointer, pos)
+            }
+            (None, None) => {
+                let known = self.workflow_ids.iter().any(|w| w == workflow)
+                    || self
+                        .imported
+                        .iter()
+                        .any(|i| i.plan.signatures.iter().any(|s| s.id == workflow));
+                if !known {
+                    let hint = suggest(workflow, self.workflow_ids.iter().map(String::as_str));
+                    self.error(
+                        pos,
+                        format!("`$workflows.{workflow}`: there is no workflow `{workflow}`"),
+                        hint,
+                    );
+                } else if let Some(&caller) = callers.first() {
+                    self.error(
+                        pos,
+                        format!(
+                            "`$workflows.{workflow}` is read before step `{}` calls workflow `{workflow}`",
+                            steps.ids[caller]
+                        ),
+                        None,
+                    );
+                } else {
+                    self.error(
+                        pos,
+                        format!("`$workflows.{workflow}` reads a workflow that has not run here: it is not in `dependsOn` and no step calls it"),
+                        Some(format!("add `{workflow}` to `dependsOn`")),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    /// The field of `signature`'s outputs or inputs `member` names; reported when there is none.
+    fn member_field(&mut self, signature: &Signature, member: &Member, pos: Pos) -> Option<Field> {
+        let (fields, name, what) = match member {
+            Member::Output(name) => (&signature.output_fields, *name, "output"),
+            Member::Input(name) => (&signature.input_fields, *name, "input"),
+        };
+        if let Some(field) = fields.iter().find(|f| f.wire == name) {
+            return Some(field.clone());
+        }
+        if matches!(member, Member::Output(_)) && signature.rejected(name) {
+            return None;
+        }
+        let hint = suggest(name, fields.iter().map(|f| f.wire.as_str()));
+        self.error(
+            pos,
+            format!("workflow `{}` has no {what} `{name}`", signature.id),
+            hint,
+        );
+        None
+    }
+
+    /// A value of a workflow `dependsOn` ran: its outputs, or the inputs it was given.
+    fn dependency_value(
+        &mut self,
+        dependency: &WorkflowCall,
+        member: Member,
+        pointer: &Option<String>,
+        pos: Pos,
+    ) -> Option<ValuePlan> {
+        let field = self.member_field(&dependency.signature, &member, pos)?;
+        let var = match member {
+            Member::Output(_) => dependency.var.clone(),
+            Member::Input(_) => {
+                if !self.kept_inputs.contains(&dependency.var) {
+                    self.kept_inputs.push(dependency.var.clone());
+                }
+                dependency.inputs_var()
+            }
+        };
+        Some(ValuePlan::DependencyOutput {
+            var,
+            field: field.ident,
+            ty: field.ty,
+            pointer: pointer.clone(),
+        })
+    }
+
+    /// A value of the workflow step `caller` called, kept by that step as an output of its own.
+    #[allow(clippy::too_many_arguments)]
+    fn called_value(
+        &mut self,
+        signature: &Signature,
+        caller: usize,
+        certain: bool,
+        member: Member,
+        pointer: &Option<String>,
+        pos: Pos,
+        ctx: &Ctx,
+    ) -> Option<ValuePlan> {
+        let field = self.member_field(signature, &member, pos)?;
+        let step = ctx.steps.ids.get(caller)?.clone();
+        let (kind, from, ty) = match member {
+            Member::Output(_) => (
+                "outputs",
+                OutputSource::Nested(field.ident.clone()),
+                field.ty.clone(),
+            ),
+            // The value is the argument the step passed, filled in once the step is planned.
+            Member::Input(_) => (
+                "inputs",
+                OutputSource::Computed(ValuePlan::Literal(LiteralJson::Null)),
+                RustType::Json,
+            ),
+        };
+        let name = format!("$workflows.{}.{kind}.{}", signature.id, field.wire);
+        let var = format!(
+            "{}__workflow_{kind}__{}",
+            names::field_name(&step).trim_start_matches("r#"),
+            field.ident.trim_start_matches("r#")
+        );
+        if !self.hidden.iter().any(|(_, o)| o.var == var) {
+            let output = StepOutput {
+                name: name.clone(),
+                var: var.clone(),
+                ty: ty.clone(),
+                expression: name.clone(),
+                from,
+            };
+            self.hidden.push((caller, output));
+        }
+        Some(ValuePlan::StepOutput {
+            var,
+            ty,
+            step,
+            output: name,
+            certain,
+            pointer: pointer.clone(),
+        })
+    }
+}
+
+/// Adds to the steps that call a workflow the outputs `$workflows.W.…` reads of that call
+/// (`hidden`, by step index): the called workflow's outputs, or the arguments the step passed.
+pub(super) fn keep_called_values(
+    steps: &mut [StepPlan],
+    ids: &[String],
+    hidden: Vec<(usize, StepOutput)>,
+) {
+    for (index, mut output) in hidden {
+        let Some(id) = ids.get(index) else {
+            continue;
+        };
+        let Some(plan) = steps.iter_mut().find(|s| s.id == *id) else {
+            continue;
+        };
+        if let (OutputSource::Computed(value), StepCall::Workflow { args, .. }) =
+            (&mut output.from, &plan.call)
+        {
+            let wire = output.name.rsplit_once(".inputs.").map_or("", |(_, w)| w);
+            if let Some((_, arg)) = args.iter().find(|(name, _)| name == wire) {
+                *value = arg.clone();
+            }
+        }
+        plan.outputs.push(output);
     }
 }

@@ -322,16 +322,6 @@ impl Planner<'_> {
                 output,
                 pointer,
             } => {
-                let Some(dep) = ctx.deps.iter().find(|d| d.id == *workflow) else {
-                    self.error(
-                        pos,
-                        format!(
-                            "`$workflows.{workflow}` reads a workflow this one does not depend on"
-                        ),
-                        Some(format!("add `{workflow}` to `dependsOn`")),
-                    );
-                    return None;
-                };
                 let Some(output) = output else {
                     self.error(
                         pos,
@@ -340,28 +330,16 @@ impl Planner<'_> {
                     );
                     return None;
                 };
-                let fields = self
-                    .signature(workflow)
-                    .map(|s| s.output_fields.clone())
-                    .unwrap_or_default();
-                let Some(field) = fields.iter().find(|f| f.wire == *output) else {
-                    if self.signature(workflow).is_some_and(|s| s.rejected(output)) {
-                        return None;
-                    }
-                    let hint = suggest(output, fields.iter().map(|f| f.wire.as_str()));
-                    self.error(
-                        pos,
-                        format!("workflow `{workflow}` has no output `{output}`"),
-                        hint,
-                    );
-                    return None;
-                };
-                Some(ValuePlan::DependencyOutput {
-                    var: dep.var.clone(),
-                    field: field.ident.clone(),
-                    ty: field.ty.clone(),
-                    pointer: pointer.clone(),
-                })
+                let member = super::calls::Member::Output(output);
+                self.workflow_value(workflow, member, pointer, pos, ctx)
+            }
+            Expr::WorkflowInputs {
+                workflow,
+                input,
+                pointer,
+            } => {
+                let member = super::calls::Member::Input(input);
+                self.workflow_value(workflow, member, pointer, pos, ctx)
             }
             Expr::Outputs { name, pointer } => match (ctx.place, ctx.nested) {
                 (Place::Nested, Some(fields)) => {
