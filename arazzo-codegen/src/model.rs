@@ -226,6 +226,8 @@ pub struct Action {
     pub retry_limit: Option<Spanned<u32>>,
     /// `criteria`, all of which must hold for the action to apply.
     pub criteria: Vec<Criterion>,
+    /// `parameters` (Arazzo 1.1): the inputs passed to the workflow it goes to.
+    pub parameters: Vec<Parameter>,
     /// Where the action (or the reference to it) is written.
     pub pos: Pos,
 }

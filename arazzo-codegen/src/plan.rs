@@ -101,11 +101,24 @@ pub struct WorkflowCall {
     /// Whether the inputs it ran with are kept (`$workflows.W.inputs.X` reads them;
     /// `dependsOn` only).
     pub keeps_inputs: bool,
+    /// Its inputs from an action's `parameters` (Arazzo 1.1), `(input wire name, value)`;
+    /// `None`: the caller's inputs, by name.
+    pub args: Option<Vec<(String, ValuePlan)>>,
+    /// The call closes a loop of `goto`s between workflows: its future is boxed.
+    pub recursive: bool,
     /// What is known of it.
     signature: Signature,
 }
 
 impl WorkflowCall {
+    /// The called workflow's own `workflowId` (without `$sourceDescriptions.NAME.`).
+    pub fn workflow_id(&self) -> &str {
+        self.id
+            .strip_prefix("$sourceDescriptions.")
+            .and_then(|rest| rest.split_once('.'))
+            .map_or(self.id.as_str(), |(_, id)| id)
+    }
+
     /// The local variable the inputs it ran with are kept in (`dependsOn` only).
     pub fn inputs_var(&self) -> String {
         format!("{}__inputs", self.var)
@@ -532,6 +545,8 @@ struct Planner<'a> {
     hidden: Vec<(usize, StepOutput)>,
     /// The `dependsOn` variables whose inputs `$workflows.W.inputs.X` reads.
     kept_inputs: Vec<String>,
+    /// `goto`s to a workflow that close a loop of them, `(from, to)`.
+    loops: Vec<(String, String)>,
 }
 
 /// What the inputs of the workflow being planned are.
@@ -562,6 +577,7 @@ pub fn plan(
         self_uri: doc.self_uri.as_ref().map(|u| u.value.clone()),
         hidden: Vec::new(),
         kept_inputs: Vec::new(),
+        loops: Vec::new(),
     };
     let mut seen: Vec<&Spanned<String>> = Vec::new();
     let mut unique = Vec::new();
@@ -680,6 +696,7 @@ impl<'a> Planner<'a> {
             nested: None,
             operation: None,
             deps: &depends_on,
+            own_outputs: false,
         };
         let steps_scope = self.scope_outputs(steps_scope, &request_ctx);
         let mut retry_slots = 0;
@@ -697,6 +714,7 @@ impl<'a> Planner<'a> {
                 nested: None,
                 operation: None,
                 deps: &depends_on,
+                own_outputs: false,
             };
             if let Some(plan) = self.step(workflow, index, step, &ctx, &mut retry_slots) {
                 steps.push(plan);
@@ -717,6 +735,7 @@ impl<'a> Planner<'a> {
             nested: None,
             operation: None,
             deps: &depends_on,
+            own_outputs: false,
         };
         let mut output_values = Vec::new();
         let mut rejected_outputs = Vec::new();

@@ -26,9 +26,19 @@ pub struct Run {
 impl Run {
     /// A run of `workflow`, which has `retry_actions` retry actions.
     pub fn new(client: &Client, workflow: &'static str, retry_actions: usize) -> Self {
+        // A run a `goto` handed over to this workflow goes on with the steps it executed.
+        let executed = SCOPE
+            .try_with(|scope| match scope.carried.take() {
+                Some((target, executed)) if target == workflow => executed,
+                other => {
+                    scope.carried.set(other);
+                    0
+                }
+            })
+            .unwrap_or(0);
         Self {
             workflow,
-            executed: 0,
+            executed,
             budget: client.inner.max_step_executions,
             max_wait: client.inner.max_retry_wait,
             retries: vec![0; retry_actions],
@@ -48,6 +58,14 @@ impl Run {
         let workflow = self.workflow;
         let _ = SCOPE.try_with(|scope| scope.running.set(Some((workflow, step))));
         Ok(())
+    }
+
+    /// A `goto` to workflow `target` is about to run it: the run goes on there, with the steps
+    /// executed so far counted against its budget (a loop of workflows stops like a loop of
+    /// steps).
+    pub fn hand_over(&self, target: &'static str) {
+        let executed = self.executed;
+        let _ = SCOPE.try_with(|scope| scope.carried.set(Some((target, executed))));
     }
 
     /// Whether retry action `slot` may make another attempt (and counts it).
@@ -93,6 +111,8 @@ struct Scope {
     /// `Secret` values serialized into requests (`format: password` inputs), masked in error
     /// excerpts like the client's credentials.
     secrets: RefCell<Vec<Secret>>,
+    /// The step executions a `goto` to a workflow hands over to it: `(workflowId, count)`.
+    carried: Cell<Option<(&'static str, u32)>>,
 }
 
 tokio::task_local! {
@@ -117,6 +137,7 @@ where
         outermost: workflow,
         running: Cell::new(None),
         secrets: RefCell::new(Vec::new()),
+        carried: Cell::new(None),
     };
     let limit = client.inner.workflow_timeout;
     SCOPE

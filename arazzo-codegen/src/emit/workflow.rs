@@ -158,22 +158,39 @@ impl Machine<'_> {
         }
     }
 
-    /// Awaits another workflow called with this workflow's inputs, by name.
+    /// Awaits another workflow called with this workflow's inputs, by name, or with the
+    /// arguments of the action that calls it.
     fn call_with_inputs(&self, call: &WorkflowCall, step: Option<&str>) -> TokenStream {
+        let call = self.call_result(call, step);
+        quote!(#call?)
+    }
+
+    /// Awaits another workflow (as [`Self::call_with_inputs`]), giving its `Result`.
+    fn call_result(&self, call: &WorkflowCall, step: Option<&str>) -> TokenStream {
         let rt = self.rt;
         let f = path(&call.fn_name);
         let (workflow, callee) = (&self.workflow.id, &call.id);
+        let arguments = match &call.args {
+            Some(args) => value_tokens(&ValuePlan::Object(args.clone()), self.scope(step)),
+            None => quote!(#rt::__private::to_json(&inputs)),
+        };
         let step = match step {
             Some(step) => quote!(::std::option::Option::Some(#step)),
             None => quote!(::std::option::Option::None),
         };
-        quote! {
+        let future = quote! {
             #f(
                 client,
-                #rt::__private::inputs_from(#rt::__private::to_json(&inputs), #workflow, #step, #callee)?,
+                #rt::__private::inputs_from(#arguments, #workflow, #step, #callee)?,
             )
-            .await?
-        }
+        };
+        // A loop of `goto`s between workflows is a recursion of their functions.
+        let future = if call.recursive {
+            quote!(::std::boxed::Box::pin(#future))
+        } else {
+            future
+        };
+        quote!(#future.await)
     }
 
     /// A `dependsOn` call whose inputs `$workflows.W.inputs.X` reads: they are kept.
@@ -198,10 +215,13 @@ impl Machine<'_> {
         }
     }
 
-    /// A `goto` to a workflow: run it with this workflow's inputs, then end this one.
+    /// A `goto` to a workflow: run it with this workflow's inputs (or the action's
+    /// `parameters`), then end this one. The run goes on there, so the step budget does too.
     fn goto_workflow(&self, call: &WorkflowCall, step_id: &str) -> TokenStream {
+        let target = call.workflow_id();
         let call = self.call_with_inputs(call, Some(step_id));
         quote! {
+            run.hand_over(#target);
             #call;
             break 'steps;
         }

@@ -66,6 +66,7 @@ const ACTION_FIELDS: &[&str] = &[
     "retryAfter",
     "retryLimit",
     "criteria",
+    "parameters",
 ];
 const LOCATIONS: &[&str] = &["path", "query", "querystring", "header", "cookie"];
 
@@ -616,6 +617,32 @@ fn read_action(
         .iter()
         .filter_map(|n| read_criterion(n, file, f.diags))
         .collect();
+    let parameters: Vec<Parameter> = f
+        .list("parameters", false)
+        .iter()
+        .filter_map(|n| read_parameter(n, file, f.diags, components))
+        .collect();
+    // Arazzo 1.1 Success/Failure Action Object `parameters`: inputs of the workflow named by
+    // `workflowId`; "The `in` field MUST NOT be used".
+    for parameter in &parameters {
+        if let Some(location) = &parameter.location {
+            f.error(
+                location.pos,
+                format!(
+                    "parameter `{}` of an action is an input of the workflow it goes to and takes no `in`",
+                    parameter.name.value
+                ),
+            );
+        }
+    }
+    if let Some(first) = parameters.first()
+        && workflow.is_none()
+    {
+        f.error(
+            first.pos,
+            "`parameters` on an action are passed to the workflow named by its `workflowId`, and this action has none".to_owned(),
+        );
+    }
     let kind = kind?;
     let target = match (step, workflow) {
         (Some(step), None) => Some(ActionTarget::Step(step)),
@@ -640,20 +667,13 @@ fn read_action(
         ),
         _ => {}
     }
-    if kind != ActionKind::Retry {
-        for spanned_pos in [
-            retry_after.as_ref().map(|r| r.pos),
-            retry_limit.as_ref().map(|r| r.pos),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            f.error(
-                spanned_pos,
-                "`retryAfter` and `retryLimit` apply only to `retry` actions".to_owned(),
-            );
-        }
-    }
+    // `retryAfter` and `retryLimit` on another type of action are allowed (the 1.0 JSON schema
+    // has them on every action) and mean nothing: Arazzo 1.0.1 says they apply only when the
+    // type is `retry`.
+    let (retry_after, retry_limit) = match kind {
+        ActionKind::Retry => (retry_after, retry_limit),
+        _ => (None, None),
+    };
     if let Some(after) = &retry_after
         && !(after.value >= 0.0 && after.value.is_finite())
     {
@@ -669,6 +689,7 @@ fn read_action(
         retry_after,
         retry_limit,
         criteria,
+        parameters,
         pos: node.pos,
     })
 }

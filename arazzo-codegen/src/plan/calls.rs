@@ -3,7 +3,7 @@
 
 use crate::diag::{Pos, suggest};
 use crate::expr::Expr;
-use crate::model::{ActionTarget, Spanned, Target, Workflow};
+use crate::model::{ActionKind, ActionTarget, Parameter, Spanned, Target, Workflow};
 use crate::names;
 use crate::types::{Field, RustType};
 
@@ -14,9 +14,11 @@ use super::{
     ValuePlan, WorkflowCall,
 };
 
-/// Every workflow another one names, with where it is named.
-fn callees(workflow: &Workflow) -> Vec<&Spanned<String>> {
-    let mut out: Vec<&Spanned<String>> = workflow.depends_on.iter().collect();
+/// Every workflow another one names, with where it is named and whether by a `goto` (which
+/// ends the workflow that goes, so a cycle of them is a loop rather than a recursion).
+fn callees(workflow: &Workflow) -> Vec<(&Spanned<String>, bool)> {
+    let mut out: Vec<(&Spanned<String>, bool)> =
+        workflow.depends_on.iter().map(|d| (d, false)).collect();
     let actions = workflow
         .success_actions
         .iter()
@@ -29,19 +31,21 @@ fn callees(workflow: &Workflow) -> Vec<&Spanned<String>> {
         );
     for action in actions {
         if let Some(ActionTarget::Workflow(id)) = &action.target {
-            out.push(id);
+            out.push((id, action.kind == ActionKind::Goto));
         }
     }
     for step in &workflow.steps {
         if let Some(Target::WorkflowId(id)) = &step.target {
-            out.push(id);
+            out.push((id, false));
         }
     }
     out
 }
 
-/// The order to plan `workflows` in (indices): every callee before its callers. A cycle is
-/// reported where it closes, and planning goes on without that call.
+/// The order to plan `workflows` in (indices): every callee before its callers. A cycle of
+/// `goto`s only is a loop, bounded at run time by the step budget like a loop of steps, and
+/// recorded in `planner.loops`; any other cycle is reported where it closes, and planning goes
+/// on without that call.
 pub(super) fn order(workflows: &[&Workflow], planner: &mut Planner) -> Vec<usize> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -61,7 +65,7 @@ pub(super) fn order(workflows: &[&Workflow], planner: &mut Planner) -> Vec<usize
         marks[root] = Mark::Open;
         while let Some((current, next)) = stack.pop() {
             let names = callees(workflows[current]);
-            let Some(name) = names.get(next) else {
+            let Some(&(name, goto)) = names.get(next) else {
                 marks[current] = Mark::Done;
                 out.push(current);
                 continue;
@@ -75,7 +79,25 @@ pub(super) fn order(workflows: &[&Workflow], planner: &mut Planner) -> Vec<usize
                     marks[callee] = Mark::Open;
                     stack.push((callee, 0));
                 }
-                Mark::Open => cycle(planner, workflows, current, callee, name.pos),
+                Mark::Open => {
+                    // Every frame's last visited callee is the edge it took down the path.
+                    let from = stack.iter().position(|(w, _)| *w == callee).unwrap_or(0);
+                    let loop_of_gotos = goto
+                        && stack[from..].iter().all(|(w, taken)| {
+                            callees(workflows[*w])
+                                .get(taken.wrapping_sub(1))
+                                .is_some_and(|(_, goto)| *goto)
+                        });
+                    if loop_of_gotos {
+                        let edge = (
+                            workflows[current].id.value.clone(),
+                            workflows[callee].id.value.clone(),
+                        );
+                        planner.loops.push(edge);
+                    } else {
+                        cycle(planner, workflows, current, callee, name.pos);
+                    }
+                }
                 Mark::Done => {}
             }
         }
@@ -197,6 +219,64 @@ fn same_workflow(id: &str, workflow: &str) -> bool {
 }
 
 impl Planner<'_> {
+    /// The arguments of a call of `callee` (a step's or an action's `parameters`, without `in`):
+    /// each must name one of its inputs, and every input it requires must be given. `caller`
+    /// says who calls (`step `x``), `pos` where a missing input is reported.
+    pub(super) fn call_arguments(
+        &mut self,
+        callee: &Signature,
+        parameters: &[&Parameter],
+        ctx: &Ctx,
+        caller: &str,
+        pos: Pos,
+    ) -> Vec<(String, ValuePlan)> {
+        let mut args: Vec<(String, ValuePlan)> = Vec::new();
+        for param in parameters {
+            let Some(field) = callee
+                .input_fields
+                .iter()
+                .find(|f| f.wire == param.name.value)
+            else {
+                let hint = suggest(
+                    &param.name.value,
+                    callee.input_fields.iter().map(|f| f.wire.as_str()),
+                );
+                self.error(
+                    param.name.pos,
+                    format!(
+                        "workflow `{}` has no input `{}`",
+                        callee.id, param.name.value
+                    ),
+                    hint,
+                );
+                continue;
+            };
+            if let Some(value) = self.value_node(&param.value, ctx) {
+                args.push((field.wire.clone(), value));
+            }
+        }
+        for field in &callee.input_fields {
+            let required = !matches!(field.ty, RustType::Option(_));
+            // Given (even if its value was reported), or misspelt (reported above).
+            let given = parameters.iter().any(|p| {
+                p.name.value == field.wire
+                    || (!callee.input_fields.iter().any(|f| f.wire == p.name.value)
+                        && crate::diag::closest(&p.name.value, [field.wire.as_str()]).is_some())
+            });
+            if required && !given {
+                self.error(
+                    pos,
+                    format!(
+                        "{caller} does not pass the input `{}` that workflow `{}` requires",
+                        field.wire, callee.id
+                    ),
+                    None,
+                );
+            }
+        }
+        args
+    }
+
     /// `$workflows.W.outputs.X` / `$workflows.W.inputs.X`: what `W` returned or ran with, where
     /// `W` has run: in the step that calls it, after a step that calls it, or after `dependsOn`
     /// ran it.

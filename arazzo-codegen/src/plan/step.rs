@@ -483,65 +483,23 @@ impl<'a> Planner<'a> {
                         None,
                     );
                 }
-                let mut args: Vec<(String, ValuePlan)> = Vec::new();
+                let mut inputs: Vec<&Parameter> = Vec::new();
                 for param in &parameters {
-                    if let Some(location) = &param.location {
-                        if from_workflow(param) {
-                            continue;
-                        }
-                        self.error(
+                    match &param.location {
+                        None => inputs.push(param),
+                        Some(_) if from_workflow(param) => {}
+                        Some(location) => self.error(
                             location.pos,
                             format!(
                                 "parameter `{}` of a step that calls a workflow is one of its inputs and takes no `in`",
                                 param.name.value
                             ),
                             None,
-                        );
-                        continue;
-                    }
-                    let Some(field) = callee
-                        .input_fields
-                        .iter()
-                        .find(|f| f.wire == param.name.value)
-                    else {
-                        let hint = suggest(
-                            &param.name.value,
-                            callee.input_fields.iter().map(|f| f.wire.as_str()),
-                        );
-                        self.error(
-                            param.name.pos,
-                            format!(
-                                "workflow `{}` has no input `{}`",
-                                callee.id, param.name.value
-                            ),
-                            hint,
-                        );
-                        continue;
-                    };
-                    if let Some(value) = self.value_node(&param.value, ctx) {
-                        args.push((field.wire.clone(), value));
+                        ),
                     }
                 }
-                for field in &callee.input_fields {
-                    let required = !matches!(field.ty, RustType::Option(_));
-                    // Given (even if its value was reported), or misspelt (reported above).
-                    let given = parameters.iter().any(|p| {
-                        p.name.value == field.wire
-                            || (!callee.input_fields.iter().any(|f| f.wire == p.name.value)
-                                && crate::diag::closest(&p.name.value, [field.wire.as_str()])
-                                    .is_some())
-                    });
-                    if required && !given {
-                        self.error(
-                            step.id.pos,
-                            format!(
-                                "step `{}` does not pass the input `{}` that workflow `{}` requires",
-                                step.id.value, field.wire, callee.id
-                            ),
-                            None,
-                        );
-                    }
-                }
+                let caller = format!("step `{}`", step.id.value);
+                let args = self.call_arguments(callee, &inputs, ctx, &caller, step.id.pos);
                 let call = StepCall::Workflow {
                     id: callee.id.clone(),
                     fn_name: callee.fn_name.clone(),
@@ -574,10 +532,15 @@ impl<'a> Planner<'a> {
             .iter()
             .filter_map(|c| self.criterion(c, &result_ctx))
             .collect();
+        // Success actions apply once the step's outputs are kept.
+        let success_ctx = Ctx {
+            own_outputs: true,
+            ..result_ctx
+        };
         let on_success = self.actions(
             workflow,
             &effective(&step.on_success, &workflow.success_actions),
-            &result_ctx,
+            &success_ctx,
             retry_slots,
         );
         // A step that called a workflow and failed has no outputs to look at.

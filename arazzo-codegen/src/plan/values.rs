@@ -43,6 +43,8 @@ pub(super) struct Ctx<'c> {
     pub operation: Option<&'c Operation>,
     /// The workflows run first (`dependsOn`).
     pub deps: &'c [WorkflowCall],
+    /// The reading step has succeeded and kept its outputs (its success actions read them).
+    pub own_outputs: bool,
 }
 
 impl Ctx<'_> {
@@ -543,6 +545,7 @@ impl Planner<'_> {
             return None;
         };
         let (may, certain) = match ctx.reader {
+            Some(reader) if reader == index && ctx.own_outputs => (true, true),
             Some(reader) => (
                 ctx.flow.may_before(reader, index),
                 ctx.flow.must_before(reader, index),
