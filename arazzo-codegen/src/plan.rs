@@ -149,6 +149,12 @@ pub struct StepPlan {
     pub keeps_request: bool,
     /// `timeout` (Arazzo 1.1), in milliseconds.
     pub timeout_ms: Option<u32>,
+    /// Steps of other workflows this one `dependsOn` (Arazzo 1.1), `(workflowId, stepId)`: each
+    /// must have completed earlier in the run.
+    pub requires: Vec<(String, String)>,
+    /// Whether a step of another workflow depends on this one, so the run notes when it
+    /// completes.
+    pub recorded: bool,
 }
 
 /// What a step calls.
@@ -547,6 +553,12 @@ struct Planner<'a> {
     kept_inputs: Vec<String>,
     /// `goto`s to a workflow that close a loop of them, `(from, to)`.
     loops: Vec<(String, String)>,
+    /// Every workflow of the document with its step ids.
+    workflow_steps: Vec<(String, Vec<String>)>,
+    /// Steps of this document another step depends on, `(workflowId, stepId)`.
+    recorded: Vec<(String, String)>,
+    /// Steps of imported documents a step depends on, `(source, workflowId, stepId)`.
+    recorded_imported: Vec<(String, String, String)>,
 }
 
 /// What the inputs of the workflow being planned are.
@@ -578,6 +590,16 @@ pub fn plan(
         hidden: Vec::new(),
         kept_inputs: Vec::new(),
         loops: Vec::new(),
+        workflow_steps: doc
+            .workflows
+            .iter()
+            .map(|w| {
+                let ids = w.steps.iter().map(|s| s.id.value.clone()).collect();
+                (w.id.value.clone(), ids)
+            })
+            .collect(),
+        recorded: calls::cross_workflow_dependencies(doc),
+        recorded_imported: Vec::new(),
     };
     let mut seen: Vec<&Spanned<String>> = Vec::new();
     let mut unique = Vec::new();
@@ -600,6 +622,9 @@ pub fn plan(
         .collect();
     planned.sort_by_key(|(i, _)| *i);
     let (types, signatures) = (planner.types, planner.signatures);
+    let recorded_imported = planner.recorded_imported;
+    let mut imported = imported;
+    calls::record_imported_steps(&mut imported, &recorded_imported);
     Plan {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),

@@ -23,6 +23,9 @@ struct Machine<'w> {
     variants: Vec<Ident>,
     /// Whether some `retry` runs another step first (and so needs to come back).
     resumes: bool,
+    /// The steps a `retry` runs first: when one fails, control goes back to the step that
+    /// retries, which is retried all the same.
+    retry_references: Vec<usize>,
 }
 
 /// Why a step failed, which decides what failure actions can read and what error ends it.
@@ -46,6 +49,7 @@ pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
     let machine = Machine {
         rt,
         workflow: w,
+        retry_references: Vec::new(),
         variants: variants(&w.steps),
         resumes: w.steps.iter().any(|s| {
             s.on_failure.iter().any(|a| {
@@ -58,6 +62,22 @@ pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
                 )
             })
         }),
+    };
+    let retry_references: Vec<usize> = w
+        .steps
+        .iter()
+        .flat_map(|s| &s.on_failure)
+        .filter_map(|a| match a.kind {
+            ActionPlanKind::Retry {
+                first: Some(RetryFirst::Step(target)),
+                ..
+            } => Some(target),
+            _ => None,
+        })
+        .collect();
+    let machine = Machine {
+        retry_references,
+        ..machine
     };
     let dependencies = w.depends_on.iter().map(|d| {
         let var = ident(&d.var);
@@ -233,8 +253,23 @@ impl Machine<'_> {
         let workflow = &self.workflow.id;
         let scope = self.scope(Some(step_id));
         let failed = first_failed(&step.criteria, scope);
+        let reference = self.retry_references.contains(&index);
         let on_error = self.failure_actions(index, step, Cause::Error);
-        let (attempt, on_failure) = match &step.call {
+        // A step a `retry` runs first that fails returns control all the same (Arazzo 1.0.1
+        // Failure Action Object: the reference is executed, then the step is retried).
+        let on_error = if reference {
+            quote! {
+                if let ::std::option::Option::Some(back) = resume.take() {
+                    run.reference(::std::option::Option::Some(error));
+                    step = back;
+                    continue 'steps;
+                }
+                #on_error
+            }
+        } else {
+            on_error
+        };
+        let (attempt, on_failure, failed_error) = match &step.call {
             StepCall::Operation { op, params, body } => {
                 let operation = emit_operation(op, rt);
                 let params = params.iter().map(|(location, name, plan)| {
@@ -279,7 +314,7 @@ impl Machine<'_> {
                     let ms = u64::from(ms);
                     quote!(request.timeout(::std::time::Duration::from_millis(#ms));)
                 });
-                let send = if on_error.is_empty() {
+                let send = if on_error.is_empty() && !reference {
                     quote!(let response = request.send().await?;)
                 } else {
                     quote! {
@@ -301,7 +336,11 @@ impl Machine<'_> {
                     #body
                     #send
                 };
-                (attempt, self.failure_actions(index, step, Cause::Response))
+                (
+                    attempt,
+                    self.failure_actions(index, step, Cause::Response),
+                    quote!(response.criterion_failed(criterion)),
+                )
             }
             StepCall::Workflow {
                 id,
@@ -324,8 +363,25 @@ impl Machine<'_> {
                         }
                     };
                 };
-                (attempt, self.failure_actions(index, step, Cause::Nested))
+                let context = quote!(::std::boxed::Box::new(#rt::StepContext::workflow_step(#workflow, #step_id, #id)));
+                (
+                    attempt,
+                    self.failure_actions(index, step, Cause::Nested),
+                    quote!(#rt::Error::NestedCriterionFailed { context: #context, criterion }),
+                )
             }
+        };
+        let on_failure = if reference {
+            quote! {
+                if let ::std::option::Option::Some(back) = resume.take() {
+                    run.reference(::std::option::Option::Some(#failed_error));
+                    step = back;
+                    continue 'steps;
+                }
+                #on_failure
+            }
+        } else {
+            on_failure
         };
         let keep = step.outputs.iter().map(|o| {
             let var = ident(&o.var);
@@ -389,8 +445,10 @@ impl Machine<'_> {
             .collect();
         let reset = (!slots.is_empty()).then(|| quote!(run.succeeded(&[#(#slots),*]);));
         let resume = self.resumes.then(|| {
+            let done = reference.then(|| quote!(run.reference(::std::option::Option::None);));
             quote! {
                 if let ::std::option::Option::Some(back) = resume.take() {
+                    #done
                     step = back;
                     continue 'steps;
                 }
@@ -411,14 +469,23 @@ impl Machine<'_> {
             Some(next) => self.goto(next),
             None => quote!(break 'steps;),
         };
+        let requires = step
+            .requires
+            .iter()
+            .map(|(w, s)| quote!(#rt::__private::require_completed(#workflow, #step_id, #w, #s)?;));
+        let completed = step
+            .recorded
+            .then(|| quote!(#rt::__private::completed(#workflow, #step_id);));
         quote! {
             run.enter(#step_id)?;
+            #(#requires)*
             #attempt
             let failed: ::std::option::Option<&'static str> = #failed;
             if let ::std::option::Option::Some(criterion) = failed {
                 #on_failure
             }
             #(#keep)*
+            #completed
             #reset
             #resume
             #(#on_success)*
@@ -459,7 +526,7 @@ impl Machine<'_> {
             Cause::Response if has_retry => quote! {
                 match exhausted {
                     ::std::option::Option::Some((action, retries)) => {
-                        response.retries_exhausted(criterion, action, retries)
+                        run.with_reference(response.retries_exhausted(criterion, action, retries))
                     }
                     ::std::option::Option::None => response.criterion_failed(criterion),
                 }
@@ -514,11 +581,13 @@ impl Machine<'_> {
                             #go
                         }
                     }
+                    // Whether the workflow succeeds or fails, the step is retried; a failure
+                    // is kept for the error when the retries run out.
                     Some(RetryFirst::Workflow(call)) => {
-                        let call = self.call_with_inputs(call, Some(step_id));
+                        let call = self.call_result(call, Some(step_id));
                         let again = self.goto(index);
                         quote! {
-                            #call;
+                            run.reference(#call.err());
                             #again
                         }
                     }

@@ -501,3 +501,114 @@ pub(super) fn keep_called_values(
         plan.outputs.push(output);
     }
 }
+
+/// The steps of `doc` that a step of another of its workflows depends on
+/// (`$workflows.W.steps.S`), `(workflowId, stepId)`.
+pub(super) fn cross_workflow_dependencies(doc: &crate::model::Document) -> Vec<(String, String)> {
+    doc.workflows
+        .iter()
+        .flat_map(|w| w.steps.iter().flat_map(|s| &s.depends_on))
+        .filter_map(|d| d.value.strip_prefix("$workflows."))
+        .filter_map(|rest| rest.split_once(".steps."))
+        .map(|(w, s)| (w.to_owned(), s.to_owned()))
+        .collect()
+}
+
+/// Marks the steps of imported documents that a step of this one depends on, so their runs
+/// note when they complete.
+pub(super) fn record_imported_steps(
+    imported: &mut [super::ArazzoSource],
+    recorded: &[(String, String, String)],
+) {
+    for (source, workflow, step) in recorded {
+        let steps = imported
+            .iter_mut()
+            .filter(|i| i.name == *source)
+            .flat_map(|i| i.plan.workflows.iter_mut())
+            .filter(|w| w.id == *workflow)
+            .flat_map(|w| w.steps.iter_mut())
+            .filter(|s| s.id == *step);
+        for plan in steps {
+            plan.recorded = true;
+        }
+    }
+}
+
+impl Planner<'_> {
+    /// A step `dependsOn` a step of another workflow (Arazzo 1.1): `$workflows.W.steps.S` of
+    /// this document, or `$sourceDescriptions.N.W.steps.S` of another. It is not run, only
+    /// required to have completed (checked at run time).
+    pub(super) fn step_elsewhere(&mut self, dep: &Spanned<String>) -> Option<(String, String)> {
+        let text = &dep.value;
+        let parsed = match text.strip_prefix("$workflows.") {
+            Some(rest) => rest.split_once(".steps.").map(|(w, s)| (None, w, s)),
+            None => text
+                .strip_prefix("$sourceDescriptions.")
+                .and_then(|rest| rest.split_once('.'))
+                .and_then(|(n, rest)| rest.split_once(".steps.").map(|(w, s)| (Some(n), w, s))),
+        };
+        let Some((source, workflow, step)) = parsed else {
+            self.error(
+                dep.pos,
+                format!("`dependsOn: {text}` must be a stepId, `$workflows.WORKFLOW.steps.STEP` or `$sourceDescriptions.NAME.WORKFLOW.steps.STEP`"),
+                None,
+            );
+            return None;
+        };
+        let steps: Vec<String> = match source {
+            None => {
+                let found = self.workflow_steps.iter().find(|(w, _)| w == workflow);
+                let Some((_, steps)) = found else {
+                    let hint = suggest(workflow, self.workflow_ids.iter().map(String::as_str));
+                    self.error(
+                        dep.pos,
+                        format!("`{text}`: there is no workflow `{workflow}` in this document"),
+                        hint,
+                    );
+                    return None;
+                };
+                steps.clone()
+            }
+            Some(name) => {
+                let Some(imported) = self.imported.iter().find(|i| i.name == name) else {
+                    if !self.sources_incomplete {
+                        let hint = suggest(name, self.imported.iter().map(|i| i.name.as_str()));
+                        self.error(
+                            dep.pos,
+                            format!("`{text}`: there is no Arazzo source description `{name}`"),
+                            hint,
+                        );
+                    }
+                    return None;
+                };
+                let Some(plan) = imported.plan.workflows.iter().find(|w| w.id == workflow) else {
+                    let hint = suggest(
+                        workflow,
+                        imported.plan.workflows.iter().map(|w| w.id.as_str()),
+                    );
+                    let message = format!(
+                        "`{text}`: `{}` has no workflow `{workflow}`",
+                        imported.plan.file
+                    );
+                    self.error(dep.pos, message, hint);
+                    return None;
+                };
+                plan.steps.iter().map(|s| s.id.clone()).collect()
+            }
+        };
+        if !steps.iter().any(|s| s == step) {
+            let hint = suggest(step, steps.iter().map(String::as_str));
+            self.error(
+                dep.pos,
+                format!("`{text}`: workflow `{workflow}` has no step `{step}`"),
+                hint,
+            );
+            return None;
+        }
+        if let Some(name) = source {
+            self.recorded_imported
+                .push((name.to_owned(), workflow.to_owned(), step.to_owned()));
+        }
+        Some((workflow.to_owned(), step.to_owned()))
+    }
+}

@@ -286,18 +286,19 @@ impl<'a> Planner<'a> {
     /// Arazzo 1.1 step `dependsOn`: each listed step must have completed before this one runs.
     /// Steps run in order, so this holds unless a `goto` can skip the step; that case would need
     /// a run-time check and is refused.
-    fn step_dependencies(&mut self, step: &Step, index: usize, ctx: &Ctx) {
+    /// Steps of other workflows (`$workflows.W.steps.S`, `$sourceDescriptions.N.W.steps.S`)
+    /// are returned as `(workflowId, stepId)`, to be checked at run time.
+    fn step_dependencies(&mut self, step: &Step, index: usize, ctx: &Ctx) -> Vec<(String, String)> {
+        let mut elsewhere = Vec::new();
         for dep in &step.depends_on {
             let Some(found) = ctx.steps.ids.iter().position(|id| *id == dep.value) else {
                 if ctx.steps.dropped.contains(&dep.value) {
                     continue;
                 }
-                if dep.value.starts_with("$workflows.") {
-                    self.error(
-                        dep.pos,
-                        "`dependsOn` on a step of another workflow is not supported yet".to_owned(),
-                        None,
-                    );
+                if dep.value.starts_with("$workflows.")
+                    || dep.value.starts_with("$sourceDescriptions.")
+                {
+                    elsewhere.extend(self.step_elsewhere(dep));
                 } else {
                     let hint = suggest(&dep.value, ctx.steps.ids.iter().map(String::as_str));
                     self.error(
@@ -328,6 +329,7 @@ impl<'a> Planner<'a> {
                 );
             }
         }
+        elsewhere
     }
 
     /// A step output written as a selector: applied to what the step received or sent.
@@ -510,7 +512,7 @@ impl<'a> Planner<'a> {
             }
         };
 
-        self.step_dependencies(step, index, ctx);
+        let requires = self.step_dependencies(step, index, ctx);
         if let (Some(timeout), StepCall::Workflow { .. }) = (&step.timeout, &call) {
             self.error(
                 timeout.pos,
@@ -561,6 +563,11 @@ impl<'a> Planner<'a> {
             outputs: ctx.steps.outputs[index].clone(),
             next: (index + 1 < workflow.steps.len()).then_some(index + 1),
             timeout_ms: step.timeout.as_ref().map(|t| t.value),
+            requires,
+            recorded: self
+                .recorded
+                .iter()
+                .any(|(w, s)| *w == workflow.id.value && *s == step.id.value),
             keeps_request: criteria
                 .iter()
                 .chain(
