@@ -219,6 +219,21 @@ async fn a_workflow_that_goes_to_itself_polls_until_the_job_is_done() {
     );
 }
 
+/// Two workflows that go to each other loop the same way.
+#[tokio::test]
+async fn two_workflows_that_go_to_each_other_poll_until_the_job_is_done() {
+    let server = Server::start().await;
+    ping(
+        &server.client(),
+        PingInputs {
+            job_id: "done-after-3".into(),
+        },
+    )
+    .await
+    .expect("the job finishes");
+    assert_eq!(server.requests().len(), 4);
+}
+
 /// The loop shares the step budget (`max_step_executions`) across the workflows it goes to.
 #[tokio::test]
 async fn the_step_budget_stops_a_workflow_that_goes_to_itself_forever() {

@@ -172,11 +172,8 @@ impl Planner<'_> {
         }
         let (signature, recursive) = self.goto_target(caller, id, ctx.inputs)?;
         // `in` was reported by the model.
-        let parameters: Vec<&Parameter> = action
-            .parameters
-            .iter()
-            .filter(|p| p.location.is_none())
-            .collect();
+        let (parameters, reported): (Vec<&Parameter>, Vec<&Parameter>) =
+            action.parameters.iter().partition(|p| p.location.is_none());
         let who = format!("action `{}`", action.name.value);
         let args = if recursive && signature.id != caller.id.value {
             // A workflow later in a loop of gotos is not planned yet: its inputs are checked
@@ -186,7 +183,14 @@ impl Planner<'_> {
                 .filter_map(|p| Some((p.name.value.clone(), self.value_node(&p.value, ctx)?)))
                 .collect()
         } else {
-            self.call_arguments(&signature, &parameters, ctx, &who, action.name.pos)
+            self.call_arguments(
+                &signature,
+                &parameters,
+                &reported,
+                ctx,
+                &who,
+                action.name.pos,
+            )
         };
         Some(WorkflowCall::new(signature, Some(args), recursive))
     }

@@ -221,11 +221,13 @@ fn same_workflow(id: &str, workflow: &str) -> bool {
 impl Planner<'_> {
     /// The arguments of a call of `callee` (a step's or an action's `parameters`, without `in`):
     /// each must name one of its inputs, and every input it requires must be given. `caller`
-    /// says who calls (`step `x``), `pos` where a missing input is reported.
+    /// says who calls (`step `x``), `pos` where a missing input is reported. `reported`
+    /// parameters were found wrong already: they count as given, and are not passed.
     pub(super) fn call_arguments(
         &mut self,
         callee: &Signature,
         parameters: &[&Parameter],
+        reported: &[&Parameter],
         ctx: &Ctx,
         caller: &str,
         pos: Pos,
@@ -258,7 +260,7 @@ impl Planner<'_> {
         for field in &callee.input_fields {
             let required = !matches!(field.ty, RustType::Option(_));
             // Given (even if its value was reported), or misspelt (reported above).
-            let given = parameters.iter().any(|p| {
+            let given = parameters.iter().chain(reported).any(|p| {
                 p.name.value == field.wire
                     || (!callee.input_fields.iter().any(|f| f.wire == p.name.value)
                         && crate::diag::closest(&p.name.value, [field.wire.as_str()]).is_some())

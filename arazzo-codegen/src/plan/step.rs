@@ -486,22 +486,27 @@ impl<'a> Planner<'a> {
                     );
                 }
                 let mut inputs: Vec<&Parameter> = Vec::new();
+                let mut reported: Vec<&Parameter> = Vec::new();
                 for param in &parameters {
                     match &param.location {
                         None => inputs.push(param),
                         Some(_) if from_workflow(param) => {}
-                        Some(location) => self.error(
-                            location.pos,
-                            format!(
-                                "parameter `{}` of a step that calls a workflow is one of its inputs and takes no `in`",
-                                param.name.value
-                            ),
-                            None,
-                        ),
+                        Some(location) => {
+                            self.error(
+                                location.pos,
+                                format!(
+                                    "parameter `{}` of a step that calls a workflow is one of its inputs and takes no `in`",
+                                    param.name.value
+                                ),
+                                None,
+                            );
+                            reported.push(param);
+                        }
                     }
                 }
                 let caller = format!("step `{}`", step.id.value);
-                let args = self.call_arguments(callee, &inputs, ctx, &caller, step.id.pos);
+                let args =
+                    self.call_arguments(callee, &inputs, &reported, ctx, &caller, step.id.pos);
                 let call = StepCall::Workflow {
                     id: callee.id.clone(),
                     fn_name: callee.fn_name.clone(),
