@@ -580,7 +580,8 @@ pub fn plan(
         file,
         sources,
         imported: &imported,
-        sources_incomplete: sources.len() + imported.len() < doc.sources.len(),
+        sources_incomplete: sources.len() + imported.len() + crate::sources::uncalled_arazzo(doc)
+            < doc.sources.len(),
         diags,
         types: TypeRegistry::default(),
         signatures: Vec::new(),

@@ -40,6 +40,15 @@ fn refers_to(doc: &Document, name: &str) -> bool {
     })
 }
 
+/// How many `arazzo` source descriptions of `doc` it does not call into, which are not loaded.
+pub(crate) fn uncalled_arazzo(doc: &Document) -> usize {
+    doc.sources
+        .iter()
+        .filter(|s| s.kind.as_ref().is_some_and(|k| k.value == "arazzo"))
+        .filter(|s| !refers_to(doc, &s.name.value))
+        .count()
+}
+
 /// Loads every source description of `doc`; problems become diagnostics at the source's `url`.
 /// `importing` holds the Arazzo documents being planned around this one, to refuse a cycle.
 pub fn load_all(

@@ -349,7 +349,9 @@ impl Planner<'_> {
                         .imported
                         .iter()
                         .any(|i| i.plan.signatures.iter().any(|s| s.id == workflow));
-                if !known {
+                if !known && self.sources_incomplete {
+                    // It may be a workflow of a document that could not be loaded (reported).
+                } else if !known {
                     let hint = suggest(workflow, self.workflow_ids.iter().map(String::as_str));
                     self.error(
                         pos,
