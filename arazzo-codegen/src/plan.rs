@@ -464,7 +464,7 @@ pub enum ActionPlanKind {
     /// Go to a step of this workflow.
     GotoStep(usize),
     /// Run another workflow, then end this one.
-    GotoWorkflow(WorkflowCall),
+    GotoWorkflow(Box<WorkflowCall>),
     /// Run the step again.
     Retry {
         /// `retryAfter`, seconds (a `Retry-After` header overrides it).
@@ -481,10 +481,10 @@ pub enum ActionPlanKind {
 /// What a `retry` action runs before retrying.
 #[derive(Debug)]
 pub enum RetryFirst {
-    /// A step of this workflow; control comes back when it succeeds.
+    /// A step of this workflow; control comes back when it ends.
     Step(usize),
     /// Another workflow.
-    Workflow(WorkflowCall),
+    Workflow(Box<WorkflowCall>),
 }
 
 /// What is known of a workflow once planned: what its callers need.

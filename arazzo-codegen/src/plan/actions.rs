@@ -62,7 +62,7 @@ impl Planner<'_> {
                 }
                 (ActionKind::Goto, Some(ActionTarget::Workflow(id))) => {
                     match self.action_call(workflow, action, id, ctx) {
-                        Some(call) => ActionPlanKind::GotoWorkflow(call),
+                        Some(call) => ActionPlanKind::GotoWorkflow(Box::new(call)),
                         None => continue,
                     }
                 }
@@ -77,7 +77,7 @@ impl Planner<'_> {
                         },
                         Some(ActionTarget::Workflow(id)) => {
                             match self.action_call(workflow, action, id, ctx) {
-                                Some(call) => Some(RetryFirst::Workflow(call)),
+                                Some(call) => Some(RetryFirst::Workflow(Box::new(call))),
                                 None => continue,
                             }
                         }

@@ -41,8 +41,12 @@ pub(super) struct StepScope<'a> {
     /// Per step, outputs that read the workflow's scope (`$inputs.…`, another step's output,
     /// `$workflows.…`): `(index in outputs, expression, where it is written)`, resolved once
     /// every step's outputs are known.
-    deferred: Vec<Vec<(usize, Expr, crate::diag::Pos)>>,
+    deferred: Vec<Vec<Deferred>>,
 }
+
+/// A step output read from the workflow's scope, resolved once every step's outputs are known:
+/// `(index in the step's outputs, expression, where it is written)`.
+type Deferred = (usize, Expr, crate::diag::Pos);
 
 impl StepScope<'_> {
     /// Whether step `index` declares `output` but its value was rejected (and reported).
@@ -145,11 +149,7 @@ impl<'a> Planner<'a> {
         workflow: &Workflow,
         step: &Step,
         bound: Option<&Bound<'a>>,
-    ) -> (
-        Vec<StepOutput>,
-        Vec<String>,
-        Vec<(usize, Expr, crate::diag::Pos)>,
-    ) {
+    ) -> (Vec<StepOutput>, Vec<String>, Vec<Deferred>) {
         let schema = match bound {
             Some(Bound::Operation(_, op)) => success_schema(op, required_status(step)),
             _ => None,
