@@ -553,6 +553,8 @@ struct Planner<'a> {
     kept_inputs: Vec<String>,
     /// `goto`s to a workflow that close a loop of them, `(from, to)`.
     loops: Vec<(String, String)>,
+    /// The workflows the workflow being planned runs first or calls in a step, as written.
+    runs: Vec<String>,
     /// Every workflow of the document with its step ids.
     workflow_steps: Vec<(String, Vec<String>)>,
     /// Steps of this document another step depends on, `(workflowId, stepId)`.
@@ -591,6 +593,7 @@ pub fn plan(
         hidden: Vec::new(),
         kept_inputs: Vec::new(),
         loops: Vec::new(),
+        runs: Vec::new(),
         workflow_steps: doc
             .workflows
             .iter()
@@ -709,6 +712,7 @@ impl<'a> Planner<'a> {
 
         self.hidden.clear();
         self.kept_inputs.clear();
+        self.runs = calls::runs(workflow);
         let mut depends_on = self.dependencies(workflow, &inputs);
         let flow = Flow::analyse(workflow);
         let steps_scope = self.step_outputs(workflow);

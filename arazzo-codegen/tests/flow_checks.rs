@@ -364,3 +364,26 @@ fn no_workflow_or_step_name_makes_an_invalid_identifier() {
         "{diagnostics:?}"
     );
 }
+
+#[test]
+fn a_refused_dependency_is_not_reported_again_where_it_is_read() {
+    let messages = messages(
+        "refused-dependency",
+        "1.0.1",
+        r#"workflows:
+  - workflowId: show
+    steps:
+      - stepId: list
+        operationId: listItems
+  - workflowId: after
+    dependsOn: [shw]
+    steps:
+      - stepId: get
+        operationId: getItem
+        parameters:
+          - {name: itemId, in: path, value: $workflows.shw.outputs.id}
+"#,
+    );
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("did you mean `show`"), "{messages:?}");
+}

@@ -200,6 +200,20 @@ impl Planner<'_> {
     }
 }
 
+/// The workflows `workflow` runs first (`dependsOn`) or calls in a step, as written.
+pub(super) fn runs(workflow: &Workflow) -> Vec<String> {
+    let called = workflow.steps.iter().filter_map(|s| match &s.target {
+        Some(Target::WorkflowId(id)) => Some(id.value.clone()),
+        _ => None,
+    });
+    workflow
+        .depends_on
+        .iter()
+        .map(|d| d.value.clone())
+        .chain(called)
+        .collect()
+}
+
 /// What `$workflows.W.…` reads of workflow `W`.
 pub(super) enum Member<'e> {
     /// `outputs.NAME`
@@ -349,16 +363,8 @@ impl Planner<'_> {
                         .imported
                         .iter()
                         .any(|i| i.plan.signatures.iter().any(|s| s.id == workflow));
-                if !known && self.sources_incomplete {
-                    // It may be a workflow of a document that could not be loaded (reported).
-                } else if !known {
-                    let hint = suggest(workflow, self.workflow_ids.iter().map(String::as_str));
-                    self.error(
-                        pos,
-                        format!("`$workflows.{workflow}`: there is no workflow `{workflow}`"),
-                        hint,
-                    );
-                } else if let Some(&caller) = callers.first() {
+                let rejected = self.runs.iter().any(|r| same_workflow(r, workflow));
+                if let Some(&caller) = callers.first() {
                     self.error(
                         pos,
                         format!(
@@ -366,6 +372,16 @@ impl Planner<'_> {
                             steps.ids[caller]
                         ),
                         None,
+                    );
+                } else if rejected || (!known && self.sources_incomplete) {
+                    // The call of it was refused (a cycle, an unknown workflow: reported), or
+                    // it may be a workflow of a document that could not be loaded (reported).
+                } else if !known {
+                    let hint = suggest(workflow, self.workflow_ids.iter().map(String::as_str));
+                    self.error(
+                        pos,
+                        format!("`$workflows.{workflow}`: there is no workflow `{workflow}`"),
+                        hint,
                     );
                 } else {
                     self.error(
