@@ -548,7 +548,7 @@ struct Planner<'a> {
     self_uri: Option<String>,
     /// Outputs `$workflows.W.…` reads add to the steps of the workflow being planned that call
     /// `W`, by step index.
-    hidden: Vec<(usize, StepOutput)>,
+    hidden: Vec<calls::CalledValue>,
     /// The `dependsOn` variables whose inputs `$workflows.W.inputs.X` reads.
     kept_inputs: Vec<String>,
     /// `goto`s to a workflow that close a loop of them, `(from, to)`.

@@ -456,17 +456,19 @@ impl Planner<'_> {
     ) -> Option<ValuePlan> {
         let field = self.member_field(signature, &member, pos)?;
         let step = ctx.steps.ids.get(caller)?.clone();
-        let (kind, from, ty) = match member {
+        let (kind, from, ty, input) = match member {
             Member::Output(_) => (
                 "outputs",
                 OutputSource::Nested(field.ident.clone()),
                 field.ty.clone(),
+                None,
             ),
             // The value is the argument the step passed, filled in once the step is planned.
             Member::Input(_) => (
                 "inputs",
                 OutputSource::Computed(ValuePlan::Literal(LiteralJson::Null)),
                 RustType::Json,
+                Some(field.wire.clone()),
             ),
         };
         let name = format!("$workflows.{}.{kind}.{}", signature.id, field.wire);
@@ -475,7 +477,7 @@ impl Planner<'_> {
             names::field_name(&step).trim_start_matches("r#"),
             field.ident.trim_start_matches("r#")
         );
-        if !self.hidden.iter().any(|(_, o)| o.var == var) {
+        if !self.hidden.iter().any(|h| h.output.var == var) {
             let output = StepOutput {
                 name: name.clone(),
                 var: var.clone(),
@@ -483,7 +485,11 @@ impl Planner<'_> {
                 expression: name.clone(),
                 from,
             };
-            self.hidden.push((caller, output));
+            self.hidden.push(CalledValue {
+                step: caller,
+                output,
+                input,
+            });
         }
         Some(ValuePlan::StepOutput {
             var,
@@ -496,27 +502,36 @@ impl Planner<'_> {
     }
 }
 
-/// Adds to the steps that call a workflow the outputs `$workflows.W.…` reads of that call
-/// (`hidden`, by step index): the called workflow's outputs, or the arguments the step passed.
-pub(super) fn keep_called_values(
-    steps: &mut [StepPlan],
-    ids: &[String],
-    hidden: Vec<(usize, StepOutput)>,
-) {
-    for (index, mut output) in hidden {
-        let Some(id) = ids.get(index) else {
+/// A value of a workflow call that `$workflows.W.…` reads after the step that calls it: kept
+/// by that step as an output of its own.
+pub(super) struct CalledValue {
+    /// The index of the step that calls the workflow.
+    step: usize,
+    /// The output the step keeps.
+    output: StepOutput,
+    /// For an input of the workflow, its name: the value is the argument the step passes.
+    input: Option<String>,
+}
+
+/// Adds to the steps that call a workflow the values `$workflows.W.…` reads of that call.
+pub(super) fn keep_called_values(steps: &mut [StepPlan], ids: &[String], called: Vec<CalledValue>) {
+    for CalledValue {
+        step,
+        mut output,
+        input,
+    } in called
+    {
+        let Some(id) = ids.get(step) else {
             continue;
         };
         let Some(plan) = steps.iter_mut().find(|s| s.id == *id) else {
             continue;
         };
-        if let (OutputSource::Computed(value), StepCall::Workflow { args, .. }) =
-            (&mut output.from, &plan.call)
+        if let (Some(input), OutputSource::Computed(value), StepCall::Workflow { args, .. }) =
+            (input, &mut output.from, &plan.call)
+            && let Some((_, arg)) = args.iter().find(|(name, _)| *name == input)
         {
-            let wire = output.name.rsplit_once(".inputs.").map_or("", |(_, w)| w);
-            if let Some((_, arg)) = args.iter().find(|(name, _)| name == wire) {
-                *value = arg.clone();
-            }
+            *value = arg.clone();
         }
         plan.outputs.push(output);
     }
