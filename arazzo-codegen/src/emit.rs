@@ -53,9 +53,22 @@ pub fn path(name: &str) -> TokenStream {
     quote!(#(#segments)::*)
 }
 
-/// An identifier from a name `names` produced (possibly `r#raw`).
+/// An identifier from a name `names` produced (possibly `r#raw`). Anything else is made one by
+/// `names` rather than panicking the macro.
 pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
+    let raw = name.strip_prefix("r#");
+    let text = raw.unwrap_or(name);
+    let valid = text
+        .chars()
+        .next()
+        .is_some_and(|c| unicode_ident::is_xid_start(c) || c == '_')
+        && text.chars().all(unicode_ident::is_xid_continue)
+        && text != "_"
+        && !(raw.is_some() && ["self", "Self", "super", "crate"].contains(&text));
+    if !valid {
+        return ident(&crate::names::field_name(name));
+    }
+    match raw {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
     }

@@ -63,6 +63,15 @@ pub enum Expr {
         /// A pointer into the output's value.
         pointer: Option<String>,
     },
+    /// `$workflows.WORKFLOW.inputs.NAME`: the inputs that workflow ran with.
+    WorkflowInputs {
+        /// The workflow id.
+        workflow: String,
+        /// The input's name.
+        input: String,
+        /// A pointer into the input's value.
+        pointer: Option<String>,
+    },
     /// `$sourceDescriptions.NAME.REFERENCE`
     SourceDescriptions {
         /// The source description's name.
@@ -96,6 +105,9 @@ impl fmt::Display for Expr {
             Expr::Outputs { name, .. } => write!(f, "$outputs.{name}"),
             Expr::Steps { step, .. } => write!(f, "$steps.{step}"),
             Expr::Workflows { workflow, .. } => write!(f, "$workflows.{workflow}"),
+            Expr::WorkflowInputs {
+                workflow, input, ..
+            } => write!(f, "$workflows.{workflow}.inputs.{input}"),
             Expr::SourceDescriptions {
                 name,
                 reference: Some(reference),
@@ -236,15 +248,13 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
                 None => (rest, None),
             };
             let offset = root.len() + workflow.len() + 2;
-            if let Some(input) = field.and_then(|f| f.strip_prefix("inputs.")) {
-                return Err(ExprError {
-                    offset,
-                    message: format!(
-                        "reading another workflow's inputs (`inputs.{input}`) is not supported yet"
-                    ),
-                    hint: Some(format!(
-                        "a workflow in `dependsOn` gets this workflow's inputs by name: read `$inputs.{input}`"
-                    )),
+            if let Some(input) = field.and_then(|f| f.strip_prefix("inputs."))
+                && !input.is_empty()
+            {
+                return Ok(Expr::WorkflowInputs {
+                    workflow: workflow.to_owned(),
+                    input: input.to_owned(),
+                    pointer,
                 });
             }
             let output = match field {

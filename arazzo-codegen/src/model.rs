@@ -85,6 +85,9 @@ pub struct Workflow {
     pub failure_actions: Vec<Action>,
     /// `steps`.
     pub steps: Vec<Step>,
+    /// The ids of steps that could not be read (reported): what refers to them reports nothing
+    /// more.
+    pub dropped_steps: Vec<String>,
     /// `outputs`: name → runtime expression or selector.
     pub outputs: Vec<(Spanned<String>, OutputValue)>,
 }
@@ -242,6 +245,8 @@ pub struct Action {
     pub retry_limit: Option<Spanned<u32>>,
     /// `criteria`, all of which must hold for the action to apply.
     pub criteria: Vec<Criterion>,
+    /// `parameters` (Arazzo 1.1): the inputs passed to the workflow it goes to.
+    pub parameters: Vec<Parameter>,
     /// Where the action (or the reference to it) is written.
     pub pos: Pos,
 }

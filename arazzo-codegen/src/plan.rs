@@ -99,6 +99,33 @@ pub struct WorkflowCall {
     pub fn_name: String,
     /// The local variable its outputs are kept in (`dependsOn` only).
     pub var: String,
+    /// Its inputs struct.
+    pub inputs: String,
+    /// Whether the inputs it ran with are kept (`$workflows.W.inputs.X` reads them;
+    /// `dependsOn` only).
+    pub keeps_inputs: bool,
+    /// Its inputs from an action's `parameters` (Arazzo 1.1), `(input wire name, value)`;
+    /// `None`: the caller's inputs, by name.
+    pub args: Option<Vec<(String, ValuePlan)>>,
+    /// The call closes a loop of `goto`s between workflows: its future is boxed.
+    pub recursive: bool,
+    /// What is known of it.
+    signature: Signature,
+}
+
+impl WorkflowCall {
+    /// The called workflow's own `workflowId` (without `$sourceDescriptions.NAME.`).
+    pub fn workflow_id(&self) -> &str {
+        self.id
+            .strip_prefix("$sourceDescriptions.")
+            .and_then(|rest| rest.split_once('.'))
+            .map_or(self.id.as_str(), |(_, id)| id)
+    }
+
+    /// The local variable the inputs it ran with are kept in (`dependsOn` only).
+    pub fn inputs_var(&self) -> String {
+        format!("{}__inputs", self.var)
+    }
 }
 
 /// One step.
@@ -125,6 +152,12 @@ pub struct StepPlan {
     pub keeps_request: bool,
     /// `timeout` (Arazzo 1.1), in milliseconds.
     pub timeout_ms: Option<u32>,
+    /// Steps of other workflows this one `dependsOn` (Arazzo 1.1), `(workflowId, stepId)`: each
+    /// must have completed earlier in the run.
+    pub requires: Vec<(String, String)>,
+    /// Whether a step of another workflow depends on this one, so the run notes when it
+    /// completes.
+    pub recorded: bool,
 }
 
 /// What a step calls.
@@ -221,6 +254,9 @@ pub enum OutputSource {
     /// A value computed from what the step sent and received: `$url`, `$method`,
     /// `$request.…`, or a selector.
     Computed(ValuePlan),
+    /// A value of the workflow's scope (`$inputs.…`, another step's output, `$workflows.…`),
+    /// typed like a workflow output.
+    Scope(ValuePlan),
 }
 
 /// A value computed at run time (a parameter, a payload, a workflow output).
@@ -470,7 +506,7 @@ pub enum ActionPlanKind {
     /// Go to a step of this workflow.
     GotoStep(usize),
     /// Run another workflow, then end this one.
-    GotoWorkflow(WorkflowCall),
+    GotoWorkflow(Box<WorkflowCall>),
     /// Run the step again.
     Retry {
         /// `retryAfter`, seconds (a `Retry-After` header overrides it).
@@ -487,10 +523,10 @@ pub enum ActionPlanKind {
 /// What a `retry` action runs before retrying.
 #[derive(Debug)]
 pub enum RetryFirst {
-    /// A step of this workflow; control comes back when it succeeds.
+    /// A step of this workflow; control comes back when it ends.
     Step(usize),
     /// Another workflow.
-    Workflow(WorkflowCall),
+    Workflow(Box<WorkflowCall>),
 }
 
 /// What is known of a workflow once planned: what its callers need.
@@ -501,9 +537,17 @@ struct Signature {
     inputs: String,
     input_fields: Vec<Field>,
     output_fields: Vec<Field>,
+    /// Outputs the workflow declares whose value was rejected (reported): reading one reports
+    /// nothing more.
+    rejected_outputs: Vec<String>,
 }
 
 impl Signature {
+    /// Whether the workflow declares `output` but its value was rejected (and reported).
+    fn rejected(&self, output: &str) -> bool {
+        self.rejected_outputs.iter().any(|o| o == output)
+    }
+
     /// The same workflow seen from the document that imports its document as `module`: every
     /// generated name it mentions is a path into that module.
     fn through(&self, module: &str, id: &str) -> Signature {
@@ -522,6 +566,7 @@ impl Signature {
             inputs: format!("{module}::{}", self.inputs),
             input_fields: fields(&self.input_fields),
             output_fields: fields(&self.output_fields),
+            rejected_outputs: self.rejected_outputs.clone(),
         }
     }
 }
@@ -548,6 +593,21 @@ struct Planner<'a> {
     self_uri: Option<String>,
     /// The document's Source Description Objects, as written.
     source_descriptions: &'a [crate::model::SourceDescription],
+    /// Outputs `$workflows.W.…` reads add to the steps of the workflow being planned that call
+    /// `W`, by step index.
+    hidden: Vec<calls::CalledValue>,
+    /// The `dependsOn` variables whose inputs `$workflows.W.inputs.X` reads.
+    kept_inputs: Vec<String>,
+    /// `goto`s to a workflow that close a loop of them, `(from, to)`.
+    loops: Vec<(String, String)>,
+    /// The workflows the workflow being planned runs first or calls in a step, as written.
+    runs: Vec<String>,
+    /// Every workflow of the document with its step ids.
+    workflow_steps: Vec<(String, Vec<String>)>,
+    /// Steps of this document another step depends on, `(workflowId, stepId)`.
+    recorded: Vec<(String, String)>,
+    /// Steps of imported documents a step depends on, `(source, workflowId, stepId)`.
+    recorded_imported: Vec<(String, String, String)>,
 }
 
 /// What the inputs of the workflow being planned are.
@@ -570,7 +630,8 @@ pub fn plan(
         sources,
         imported: &imported,
         // A description with a `$ref` that could not be followed (reported) may hold more.
-        sources_incomplete: sources.len() + imported.len() < readable_sources(doc)
+        sources_incomplete: sources.len() + imported.len() + crate::sources::uncalled_arazzo(doc)
+            < readable_sources(doc)
             || sources.iter().any(|s| !s.api.reference_problems.is_empty()),
         unread_sources: doc
             .sources
@@ -585,6 +646,20 @@ pub fn plan(
         arazzo_1_1: doc.arazzo.value.starts_with("1.1."),
         self_uri: doc.self_uri.as_ref().map(|u| u.value.clone()),
         source_descriptions: &doc.sources,
+        hidden: Vec::new(),
+        kept_inputs: Vec::new(),
+        loops: Vec::new(),
+        runs: Vec::new(),
+        workflow_steps: doc
+            .workflows
+            .iter()
+            .map(|w| {
+                let ids = w.steps.iter().map(|s| s.id.value.clone()).collect();
+                (w.id.value.clone(), ids)
+            })
+            .collect(),
+        recorded: calls::cross_workflow_dependencies(doc),
+        recorded_imported: Vec::new(),
     };
     let mut seen: Vec<&Spanned<String>> = Vec::new();
     let mut unique = Vec::new();
@@ -607,6 +682,9 @@ pub fn plan(
         .collect();
     planned.sort_by_key(|(i, _)| *i);
     let (types, signatures) = (planner.types, planner.signatures);
+    let recorded_imported = planner.recorded_imported;
+    let mut imported = imported;
+    calls::record_imported_steps(&mut imported, &recorded_imported);
     Plan {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
@@ -631,6 +709,36 @@ fn is_read(source: &crate::model::SourceDescription) -> bool {
         .kind
         .as_ref()
         .is_none_or(|k| k.value == "openapi" || k.value == "arazzo")
+}
+
+/// The Rust type a value keeps where it is stored as it is (a workflow output, a step output
+/// read from the workflow's scope): the type of an input or output read whole, an `Option` when
+/// the step that sets it may not have run, else JSON.
+fn value_type(value: &ValuePlan) -> RustType {
+    match value {
+        ValuePlan::Input {
+            ty, pointer: None, ..
+        }
+        | ValuePlan::DependencyOutput {
+            ty, pointer: None, ..
+        }
+        | ValuePlan::NestedOutput {
+            ty, pointer: None, ..
+        } => ty.clone(),
+        ValuePlan::StepOutput {
+            ty,
+            certain,
+            pointer: None,
+            ..
+        } => {
+            if *certain || matches!(ty, RustType::Option(_)) {
+                ty.clone()
+            } else {
+                RustType::Option(Box::new(ty.clone()))
+            }
+        }
+        _ => RustType::Json,
+    }
 }
 
 impl<'a> Planner<'a> {
@@ -673,9 +781,25 @@ impl<'a> Planner<'a> {
             unknown: workflow.inputs_unknown,
         };
 
-        let depends_on = self.dependencies(workflow, &inputs);
+        self.hidden.clear();
+        self.kept_inputs.clear();
+        self.runs = calls::runs(workflow);
+        let mut depends_on = self.dependencies(workflow, &inputs);
         let flow = Flow::analyse(workflow);
         let steps_scope = self.step_outputs(workflow);
+        let empty_scope = step::StepScope::default();
+        let request_ctx = Ctx {
+            place: Place::Request,
+            inputs: &inputs,
+            steps: &empty_scope,
+            flow: &flow,
+            reader: None,
+            nested: None,
+            operation: None,
+            deps: &depends_on,
+            own_outputs: false,
+        };
+        let steps_scope = self.scope_outputs(steps_scope, &request_ctx);
         let mut retry_slots = 0;
         let mut steps = Vec::new();
         for (index, step) in workflow.steps.iter().enumerate() {
@@ -691,6 +815,7 @@ impl<'a> Planner<'a> {
                 nested: None,
                 operation: None,
                 deps: &depends_on,
+                own_outputs: false,
             };
             if let Some(plan) = self.step(workflow, index, step, &ctx, &mut retry_slots) {
                 steps.push(plan);
@@ -711,8 +836,10 @@ impl<'a> Planner<'a> {
             nested: None,
             operation: None,
             deps: &depends_on,
+            own_outputs: false,
         };
         let mut output_values = Vec::new();
+        let mut rejected_outputs = Vec::new();
         for (name, output) in &workflow.outputs {
             let (value, described) = match output {
                 OutputValue::Expr(expression) => (
@@ -728,29 +855,10 @@ impl<'a> Planner<'a> {
                 ),
             };
             let Some(value) = value else {
+                rejected_outputs.push(name.value.clone());
                 continue;
             };
-            let ty = match &value {
-                ValuePlan::Input {
-                    ty, pointer: None, ..
-                }
-                | ValuePlan::DependencyOutput {
-                    ty, pointer: None, ..
-                } => ty.clone(),
-                ValuePlan::StepOutput {
-                    ty,
-                    certain,
-                    pointer: None,
-                    ..
-                } => {
-                    if *certain || matches!(ty, RustType::Option(_)) {
-                        ty.clone()
-                    } else {
-                        RustType::Option(Box::new(ty.clone()))
-                    }
-                }
-                _ => RustType::Json,
-            };
+            let ty = value_type(&value);
             outputs.fields.push(Field {
                 ident: names::field_name(&name.value),
                 wire: name.value.clone(),
@@ -760,6 +868,14 @@ impl<'a> Planner<'a> {
             output_values.push(value);
         }
         names::dedupe_fields(&mut outputs.fields);
+        calls::keep_called_values(
+            &mut steps,
+            &steps_scope.ids,
+            std::mem::take(&mut self.hidden),
+        );
+        for call in &mut depends_on {
+            call.keeps_inputs = self.kept_inputs.contains(&call.var);
+        }
 
         self.signatures.push(Signature {
             id: id.clone(),
@@ -767,6 +883,7 @@ impl<'a> Planner<'a> {
             inputs: inputs_name.clone(),
             input_fields,
             output_fields: outputs.fields.clone(),
+            rejected_outputs,
         });
         let doc = self.workflow_doc(doc, workflow, &steps);
         WorkflowPlan {

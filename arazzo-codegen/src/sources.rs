@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, suggest};
-use crate::model::Document;
+use crate::model::{Action, ActionTarget, Document, Target};
 use crate::plan::{ArazzoSource, LoadedSource};
 
 /// What [`load_all`] found: OpenAPI descriptions, and Arazzo documents planned on their own.
@@ -14,6 +14,39 @@ pub struct Loaded {
     pub openapi: Vec<LoadedSource>,
     /// The `arazzo` sources.
     pub arazzo: Vec<ArazzoSource>,
+}
+
+/// Whether `doc` names a workflow or step of its source description `name`
+/// (`$sourceDescriptions.NAME.…` in a step's `workflowId` or `dependsOn`, a workflow's
+/// `dependsOn`, or an action's `workflowId`).
+fn refers_to(doc: &Document, name: &str) -> bool {
+    let prefix = format!("$sourceDescriptions.{name}.");
+    let named = |id: &str| id.starts_with(&prefix);
+    let in_actions = |actions: &[Action]| {
+        actions
+            .iter()
+            .any(|a| matches!(&a.target, Some(ActionTarget::Workflow(id)) if named(&id.value)))
+    };
+    doc.workflows.iter().any(|w| {
+        w.depends_on.iter().any(|d| named(&d.value))
+            || in_actions(&w.success_actions)
+            || in_actions(&w.failure_actions)
+            || w.steps.iter().any(|s| {
+                matches!(&s.target, Some(Target::WorkflowId(id)) if named(&id.value))
+                    || s.depends_on.iter().any(|d| named(&d.value))
+                    || in_actions(&s.on_success)
+                    || in_actions(&s.on_failure)
+            })
+    })
+}
+
+/// How many `arazzo` source descriptions of `doc` it does not call into, which are not loaded.
+pub(crate) fn uncalled_arazzo(doc: &Document) -> usize {
+    doc.sources
+        .iter()
+        .filter(|s| s.kind.as_ref().is_some_and(|k| k.value == "arazzo"))
+        .filter(|s| !refers_to(doc, &s.name.value))
+        .count()
 }
 
 /// Loads every source description of `doc`; problems become diagnostics at the source's `url`.
@@ -67,11 +100,15 @@ pub fn load_all(
         let shown = crate::display_path(&path, &options.manifest_dir);
         if kind == "arazzo" {
             let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
-            if importing.contains(&canonical) {
+            let called = refers_to(doc, &source.name.value);
+            // Documents may list each other (the specification forbids no mutual import), so
+            // another document is planned only when this one calls into it; calls that go back
+            // and forth between documents cannot be planned.
+            if called && importing.contains(&canonical) {
                 diags.push(Diagnostic::new(
                     file,
                     Some(source.url.pos),
-                    format!("source description `{}` (`{shown}`) leads back to this document; Arazzo documents cannot import each other in a cycle", source.name.value),
+                    format!("source description `{}` (`{shown}`) leads back to a document that calls this one's workflows; workflows of two documents cannot call each other in a cycle", source.name.value),
                 ));
                 continue;
             }
@@ -84,6 +121,9 @@ pub fn load_all(
                         crate::diag::io_reason(&e)
                     ),
                 ));
+                continue;
+            }
+            if !called {
                 continue;
             }
             let plan = crate::plan_imported(&path, &shown, options, diags, files, importing);

@@ -145,7 +145,8 @@ pub enum Error {
     /// A step kept failing until its `retry` action had used every attempt, and no later failure
     /// action applied.
     #[error(
-        "{context}: HTTP {status} did not meet success criterion `{criterion}` after {retries} retries (failure action `{action}`){}",
+        "{context}: HTTP {status} did not meet success criterion `{criterion}` after {retries} retries (failure action `{action}`{}){}",
+        reference_suffix(reference),
         excerpt_suffix(body_excerpt)
     )]
     RetriesExhausted {
@@ -159,6 +160,9 @@ pub enum Error {
         action: &'static str,
         /// How many retries were made (`retryLimit`).
         retries: u32,
+        /// How the step or workflow the retry action runs first (`stepId` / `workflowId`)
+        /// failed before the last retry, if it did.
+        reference: Option<String>,
         /// The start of the last response body, credentials masked.
         body_excerpt: String,
     },
@@ -194,6 +198,22 @@ pub enum Error {
         step: &'static str,
         /// The budget.
         budget: u32,
+    },
+
+    /// A step depends on a step of another workflow (Arazzo 1.1 step `dependsOn`) that has not
+    /// completed earlier in this run; `dependsOn` does not run it.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: it depends on step `{depends_on_step}` of workflow `{depends_on_workflow}`, which has not completed in this run (`dependsOn` does not run it; run that workflow first, e.g. through the workflow's `dependsOn`)"
+    )]
+    StepDependencyUnmet {
+        /// The `workflowId`.
+        workflow: &'static str,
+        /// The step that could not run.
+        step: &'static str,
+        /// The workflow of the step it depends on.
+        depends_on_workflow: &'static str,
+        /// The step it depends on.
+        depends_on_step: &'static str,
     },
 
     /// A step output was read that is not set: a `goto` skipped the step that sets it, or the
@@ -294,6 +314,13 @@ fn reader_suffix(reader: &Option<&'static str>) -> String {
     reader.map_or_else(String::new, |step| format!(", step `{step}`"))
 }
 
+fn reference_suffix(reference: &Option<String>) -> String {
+    match reference {
+        Some(failure) => format!(", whose step or workflow run first failed: {failure}"),
+        None => String::new(),
+    }
+}
+
 fn excerpt_suffix(excerpt: &str) -> String {
     if excerpt.is_empty() {
         String::new()
@@ -309,6 +336,7 @@ impl Error {
             Error::Config(_)
             | Error::WorkflowTimedOut { .. }
             | Error::StepBudgetExhausted { .. }
+            | Error::StepDependencyUnmet { .. }
             | Error::OutputUnavailable { .. }
             | Error::InvalidInputs { .. } => None,
             Error::InvalidRequest { context, .. }
@@ -343,6 +371,7 @@ impl Error {
             | Error::InvalidRequest { .. }
             | Error::WorkflowTimedOut { .. }
             | Error::StepBudgetExhausted { .. }
+            | Error::StepDependencyUnmet { .. }
             | Error::OutputUnavailable { .. }
             | Error::InvalidInputs { .. }
             | Error::NestedCriterionFailed { .. } => None,

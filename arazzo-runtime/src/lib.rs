@@ -56,8 +56,8 @@ pub mod __private {
     pub use crate::request::StepRequest;
     pub use crate::response::StepResponse;
     pub use crate::run::{
-        Run, available, correlated, inputs_from, jsonpath, jsonpath_matches, pointer,
-        query_component, replace, select,
+        Run, available, completed, correlated, inputs_from, jsonpath, jsonpath_matches, pointer,
+        query_component, replace, require_completed, select,
     };
     pub use crate::value::{TemplatePart, template, template_of_present, to_json, to_text};
     pub use serde;

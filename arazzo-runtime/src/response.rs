@@ -192,6 +192,7 @@ impl StepResponse {
             criterion,
             action,
             retries,
+            reference: None,
             body_excerpt: self.excerpt(),
         }
     }

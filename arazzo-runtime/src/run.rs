@@ -21,17 +21,30 @@ pub struct Run {
     max_wait: Duration,
     /// Retries made so far, per `retry` action of the workflow.
     retries: Vec<u32>,
+    /// How the step or workflow a `retry` ran first failed, the last time it ran.
+    reference: Option<String>,
 }
 
 impl Run {
     /// A run of `workflow`, which has `retry_actions` retry actions.
     pub fn new(client: &Client, workflow: &'static str, retry_actions: usize) -> Self {
+        // A run a `goto` handed over to this workflow goes on with the steps it executed.
+        let executed = SCOPE
+            .try_with(|scope| match scope.carried.take() {
+                Some((target, executed)) if target == workflow => executed,
+                other => {
+                    scope.carried.set(other);
+                    0
+                }
+            })
+            .unwrap_or(0);
         Self {
             workflow,
-            executed: 0,
+            executed,
             budget: client.inner.max_step_executions,
             max_wait: client.inner.max_retry_wait,
             retries: vec![0; retry_actions],
+            reference: None,
         }
     }
 
@@ -50,6 +63,14 @@ impl Run {
         Ok(())
     }
 
+    /// A `goto` to workflow `target` is about to run it: the run goes on there, with the steps
+    /// executed so far counted against its budget (a loop of workflows stops like a loop of
+    /// steps).
+    pub fn hand_over(&self, target: &'static str) {
+        let executed = self.executed;
+        let _ = SCOPE.try_with(|scope| scope.carried.set(Some((target, executed))));
+    }
+
     /// Whether retry action `slot` may make another attempt (and counts it).
     pub fn retry(&mut self, slot: usize, limit: u32) -> bool {
         match self.retries.get_mut(slot) {
@@ -59,6 +80,21 @@ impl Run {
             }
             _ => false,
         }
+    }
+
+    /// What the step or workflow a `retry` runs first did: `Some` error when it failed (the step
+    /// is retried all the same), `None` when it succeeded.
+    pub fn reference(&mut self, failure: Option<Error>) {
+        self.reference = failure.map(|e| e.to_string());
+    }
+
+    /// `error` (retries exhausted) with how the `retry`'s step or workflow failed before the
+    /// last retry, if it did.
+    pub fn with_reference(&mut self, mut error: Error) -> Error {
+        if let Error::RetriesExhausted { reference, .. } = &mut error {
+            *reference = self.reference.take();
+        }
+        error
     }
 
     /// A step succeeded: its retry actions start counting afresh next time it fails.
@@ -93,6 +129,10 @@ struct Scope {
     /// `Secret` values serialized into requests (`format: password` inputs), masked in error
     /// excerpts like the client's credentials.
     secrets: RefCell<Vec<Secret>>,
+    /// The step executions a `goto` to a workflow hands over to it: `(workflowId, count)`.
+    carried: Cell<Option<(&'static str, u32)>>,
+    /// Steps another workflow's step depends on that completed, `(workflowId, stepId)`.
+    completed: RefCell<Vec<(&'static str, &'static str)>>,
 }
 
 tokio::task_local! {
@@ -117,6 +157,8 @@ where
         outermost: workflow,
         running: Cell::new(None),
         secrets: RefCell::new(Vec::new()),
+        carried: Cell::new(None),
+        completed: RefCell::new(Vec::new()),
     };
     let limit = client.inner.workflow_timeout;
     SCOPE
@@ -198,6 +240,44 @@ pub fn available<'v, T>(
         reader,
         source_step,
         output,
+    })
+}
+
+/// Notes that `step` of `workflow` completed, for the steps of other workflows that depend on
+/// it (Arazzo 1.1 step `dependsOn`).
+pub fn completed(workflow: &'static str, step: &'static str) {
+    let _ = SCOPE.try_with(|scope| {
+        let mut completed = scope.completed.borrow_mut();
+        if !completed.contains(&(workflow, step)) {
+            completed.push((workflow, step));
+        }
+    });
+}
+
+/// Step `step` of `workflow` depends on step `depends_on_step` of `depends_on_workflow`, which
+/// `dependsOn` does not run: it must have completed earlier in this run.
+pub fn require_completed(
+    workflow: &'static str,
+    step: &'static str,
+    depends_on_workflow: &'static str,
+    depends_on_step: &'static str,
+) -> Result<(), Error> {
+    let done = SCOPE
+        .try_with(|scope| {
+            scope
+                .completed
+                .borrow()
+                .contains(&(depends_on_workflow, depends_on_step))
+        })
+        .unwrap_or(false);
+    if done {
+        return Ok(());
+    }
+    Err(Error::StepDependencyUnmet {
+        workflow,
+        step,
+        depends_on_workflow,
+        depends_on_step,
     })
 }
 

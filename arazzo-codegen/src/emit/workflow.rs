@@ -3,7 +3,7 @@
 //! actions.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::openapi::SchemeKind;
 use crate::plan::{
@@ -24,6 +24,9 @@ struct Machine<'w> {
     variants: Vec<Ident>,
     /// Whether some `retry` runs another step first (and so needs to come back).
     resumes: bool,
+    /// The steps a `retry` runs first: when one fails, control goes back to the step that
+    /// retries, which is retried all the same.
+    retry_references: Vec<usize>,
 }
 
 /// Why a step failed, which decides what failure actions can read and what error ends it.
@@ -47,6 +50,7 @@ pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
     let machine = Machine {
         rt,
         workflow: w,
+        retry_references: Vec::new(),
         variants: variants(&w.steps),
         resumes: w.steps.iter().any(|s| {
             s.on_failure.iter().any(|a| {
@@ -60,8 +64,27 @@ pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
             })
         }),
     };
+    let retry_references: Vec<usize> = w
+        .steps
+        .iter()
+        .flat_map(|s| &s.on_failure)
+        .filter_map(|a| match a.kind {
+            ActionPlanKind::Retry {
+                first: Some(RetryFirst::Step(target)),
+                ..
+            } => Some(target),
+            _ => None,
+        })
+        .collect();
+    let machine = Machine {
+        retry_references,
+        ..machine
+    };
     let dependencies = w.depends_on.iter().map(|d| {
         let var = ident(&d.var);
+        if d.keeps_inputs {
+            return machine.call_keeping_inputs(d);
+        }
         let call = machine.call_with_inputs(d, None);
         quote!(let #var = #call;)
     });
@@ -83,7 +106,7 @@ pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
     let slots = w.retry_slots;
     let fields = w.outputs.fields.iter().zip(&w.output_values).map(|(f, v)| {
         let field = ident(&f.ident);
-        let value = machine.output_value(v);
+        let value = machine.output_value(v, None);
         quote!(#field: #value,)
     });
     quote! {
@@ -143,7 +166,7 @@ fn variants(steps: &[StepPlan]) -> Vec<Ident> {
         }
         names.push(name);
     }
-    names.iter().map(|n| format_ident!("{}", n)).collect()
+    names.iter().map(|n| ident(n)).collect()
 }
 
 impl Machine<'_> {
@@ -156,21 +179,52 @@ impl Machine<'_> {
         }
     }
 
-    /// Awaits another workflow called with this workflow's inputs, by name.
+    /// Awaits another workflow called with this workflow's inputs, by name, or with the
+    /// arguments of the action that calls it.
     fn call_with_inputs(&self, call: &WorkflowCall, step: Option<&str>) -> TokenStream {
+        let call = self.call_result(call, step);
+        quote!(#call?)
+    }
+
+    /// Awaits another workflow (as [`Self::call_with_inputs`]), giving its `Result`.
+    fn call_result(&self, call: &WorkflowCall, step: Option<&str>) -> TokenStream {
         let rt = self.rt;
         let f = path(&call.fn_name);
         let (workflow, callee) = (&self.workflow.id, &call.id);
+        let arguments = match &call.args {
+            Some(args) => value_tokens(&ValuePlan::Object(args.clone()), self.scope(step)),
+            None => quote!(#rt::__private::to_json(&inputs)),
+        };
         let step = match step {
             Some(step) => quote!(::std::option::Option::Some(#step)),
             None => quote!(::std::option::Option::None),
         };
-        quote! {
+        let future = quote! {
             #f(
                 client,
-                #rt::__private::inputs_from(#rt::__private::to_json(&inputs), #workflow, #step, #callee)?,
+                #rt::__private::inputs_from(#arguments, #workflow, #step, #callee)?,
             )
-            .await?
+        };
+        // A loop of `goto`s between workflows is a recursion of their functions.
+        let future = if call.recursive {
+            quote!(::std::boxed::Box::pin(#future))
+        } else {
+            future
+        };
+        quote!(#future.await)
+    }
+
+    /// A `dependsOn` call whose inputs `$workflows.W.inputs.X` reads: they are kept.
+    fn call_keeping_inputs(&self, call: &WorkflowCall) -> TokenStream {
+        let rt = self.rt;
+        let (f, ty) = (path(&call.fn_name), path(&call.inputs));
+        let (var, inputs_var) = (ident(&call.var), ident(&call.inputs_var()));
+        let (workflow, callee) = (&self.workflow.id, &call.id);
+        quote! {
+            let #inputs_var: #ty = #rt::__private::inputs_from(
+                #rt::__private::to_json(&inputs), #workflow, ::std::option::Option::None, #callee,
+            )?;
+            let #var = #f(client, ::std::clone::Clone::clone(&#inputs_var)).await?;
         }
     }
 
@@ -182,10 +236,13 @@ impl Machine<'_> {
         }
     }
 
-    /// A `goto` to a workflow: run it with this workflow's inputs, then end this one.
+    /// A `goto` to a workflow: run it with this workflow's inputs (or the action's
+    /// `parameters`), then end this one. The run goes on there, so the step budget does too.
     fn goto_workflow(&self, call: &WorkflowCall, step_id: &str) -> TokenStream {
+        let target = call.workflow_id();
         let call = self.call_with_inputs(call, Some(step_id));
         quote! {
+            run.hand_over(#target);
             #call;
             break 'steps;
         }
@@ -197,8 +254,23 @@ impl Machine<'_> {
         let workflow = &self.workflow.id;
         let scope = self.scope(Some(step_id));
         let failed = first_failed(&step.criteria, scope);
+        let reference = self.retry_references.contains(&index);
         let on_error = self.failure_actions(index, step, Cause::Error);
-        let (attempt, on_failure) = match &step.call {
+        // A step a `retry` runs first that fails returns control all the same (Arazzo 1.0.1
+        // Failure Action Object: the reference is executed, then the step is retried).
+        let on_error = if reference {
+            quote! {
+                if let ::std::option::Option::Some(back) = resume.take() {
+                    run.reference(::std::option::Option::Some(error));
+                    step = back;
+                    continue 'steps;
+                }
+                #on_error
+            }
+        } else {
+            on_error
+        };
+        let (attempt, on_failure, failed_error) = match &step.call {
             StepCall::Operation { op, params, body } => {
                 let operation = emit_operation(op, rt);
                 let params = params.iter().map(|(location, name, plan)| {
@@ -248,7 +320,7 @@ impl Machine<'_> {
                     let ms = u64::from(ms);
                     quote!(request.timeout(::std::time::Duration::from_millis(#ms));)
                 });
-                let send = if on_error.is_empty() {
+                let send = if on_error.is_empty() && !reference {
                     quote!(let response = request.send().await?;)
                 } else {
                     quote! {
@@ -270,7 +342,11 @@ impl Machine<'_> {
                     #body
                     #send
                 };
-                (attempt, self.failure_actions(index, step, Cause::Response))
+                (
+                    attempt,
+                    self.failure_actions(index, step, Cause::Response),
+                    quote!(response.criterion_failed(criterion)),
+                )
             }
             StepCall::Workflow {
                 id,
@@ -293,8 +369,25 @@ impl Machine<'_> {
                         }
                     };
                 };
-                (attempt, self.failure_actions(index, step, Cause::Nested))
+                let context = quote!(::std::boxed::Box::new(#rt::StepContext::workflow_step(#workflow, #step_id, #id)));
+                (
+                    attempt,
+                    self.failure_actions(index, step, Cause::Nested),
+                    quote!(#rt::Error::NestedCriterionFailed { context: #context, criterion }),
+                )
             }
+        };
+        let on_failure = if reference {
+            quote! {
+                if let ::std::option::Option::Some(back) = resume.take() {
+                    run.reference(::std::option::Option::Some(#failed_error));
+                    step = back;
+                    continue 'steps;
+                }
+                #on_failure
+            }
+        } else {
+            on_failure
         };
         let keep = step.outputs.iter().map(|o| {
             let var = ident(&o.var);
@@ -318,6 +411,7 @@ impl Machine<'_> {
                     let field = ident(field);
                     quote!(::std::clone::Clone::clone(&called.#field))
                 }
+                OutputSource::Scope(value) => self.output_value(value, Some(step_id)),
                 OutputSource::Computed(value) => {
                     let value = value_tokens(value, scope);
                     if o.ty == RustType::Json {
@@ -357,8 +451,10 @@ impl Machine<'_> {
             .collect();
         let reset = (!slots.is_empty()).then(|| quote!(run.succeeded(&[#(#slots),*]);));
         let resume = self.resumes.then(|| {
+            let done = reference.then(|| quote!(run.reference(::std::option::Option::None);));
             quote! {
                 if let ::std::option::Option::Some(back) = resume.take() {
+                    #done
                     step = back;
                     continue 'steps;
                 }
@@ -379,14 +475,23 @@ impl Machine<'_> {
             Some(next) => self.goto(next),
             None => quote!(break 'steps;),
         };
+        let requires = step
+            .requires
+            .iter()
+            .map(|(w, s)| quote!(#rt::__private::require_completed(#workflow, #step_id, #w, #s)?;));
+        let completed = step
+            .recorded
+            .then(|| quote!(#rt::__private::completed(#workflow, #step_id);));
         quote! {
             run.enter(#step_id)?;
+            #(#requires)*
             #attempt
             let failed: ::std::option::Option<&'static str> = #failed;
             if let ::std::option::Option::Some(criterion) = failed {
                 #on_failure
             }
             #(#keep)*
+            #completed
             #reset
             #resume
             #(#on_success)*
@@ -427,7 +532,7 @@ impl Machine<'_> {
             Cause::Response if has_retry => quote! {
                 match exhausted {
                     ::std::option::Option::Some((action, retries)) => {
-                        response.retries_exhausted(criterion, action, retries)
+                        run.with_reference(response.retries_exhausted(criterion, action, retries))
                     }
                     ::std::option::Option::None => response.criterion_failed(criterion),
                 }
@@ -482,11 +587,13 @@ impl Machine<'_> {
                             #go
                         }
                     }
+                    // Whether the workflow succeeds or fails, the step is retried; a failure
+                    // is kept for the error when the retries run out.
                     Some(RetryFirst::Workflow(call)) => {
-                        let call = self.call_with_inputs(call, Some(step_id));
+                        let call = self.call_result(call, Some(step_id));
                         let again = self.goto(index);
                         quote! {
-                            #call;
+                            run.reference(#call.err());
                             #again
                         }
                     }
@@ -505,8 +612,9 @@ impl Machine<'_> {
         quote!(if #holds { #then })
     }
 
-    /// A workflow output's value, typed as the plan decided.
-    fn output_value(&self, value: &ValuePlan) -> TokenStream {
+    /// A workflow output's value (`reader` `None`), or a step output read from the workflow's
+    /// scope, typed as the plan decided.
+    fn output_value(&self, value: &ValuePlan, reader: Option<&str>) -> TokenStream {
         match value {
             ValuePlan::Input {
                 field,
@@ -525,7 +633,7 @@ impl Machine<'_> {
                 pointer: None,
             } => {
                 if *certain {
-                    let read = self.scope(None).step_output(var, step, output);
+                    let read = self.scope(reader).step_output(var, step, output);
                     quote!(::std::clone::Clone::clone(#read))
                 } else {
                     let var = ident(var);
@@ -545,7 +653,15 @@ impl Machine<'_> {
                 let (var, field) = (ident(var), ident(field));
                 quote!(::std::clone::Clone::clone(&#var.#field))
             }
-            other => value_tokens(other, self.scope(None)),
+            ValuePlan::NestedOutput {
+                field,
+                pointer: None,
+                ..
+            } => {
+                let field = ident(field);
+                quote!(::std::clone::Clone::clone(&called.#field))
+            }
+            other => value_tokens(other, self.scope(reader)),
         }
     }
 }

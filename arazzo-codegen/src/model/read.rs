@@ -67,6 +67,7 @@ const ACTION_FIELDS: &[&str] = &[
     "retryAfter",
     "retryLimit",
     "criteria",
+    "parameters",
 ];
 const LOCATIONS: &[&str] = &["path", "query", "querystring", "header", "cookie"];
 
@@ -228,11 +229,14 @@ fn read_workflow(
         .iter()
         .filter_map(|n| read_action(n, file, f.diags, components, false))
         .collect();
-    let steps = f
-        .list("steps", true)
-        .iter()
-        .filter_map(|n| read_step(n, file, f.diags, components))
-        .collect::<Vec<_>>();
+    let mut steps = Vec::new();
+    let mut dropped_steps = Vec::new();
+    for n in f.list("steps", true) {
+        match read_step(n, file, f.diags, components) {
+            Some(step) => steps.push(step),
+            None => dropped_steps.extend(n.get("stepId").and_then(Node::as_str).map(str::to_owned)),
+        }
+    }
     let outputs = f.output_map("outputs");
     if node
         .get("steps")
@@ -252,6 +256,7 @@ fn read_workflow(
         success_actions,
         failure_actions,
         steps,
+        dropped_steps,
         outputs,
     })
 }
@@ -708,6 +713,32 @@ fn read_action(
         .iter()
         .filter_map(|n| read_criterion(n, file, f.diags))
         .collect();
+    let parameters: Vec<Parameter> = f
+        .list("parameters", false)
+        .iter()
+        .filter_map(|n| read_parameter(n, file, f.diags, components))
+        .collect();
+    // Arazzo 1.1 Success/Failure Action Object `parameters`: inputs of the workflow named by
+    // `workflowId`; "The `in` field MUST NOT be used".
+    for parameter in &parameters {
+        if let Some(location) = &parameter.location {
+            f.error(
+                location.pos,
+                format!(
+                    "parameter `{}` of an action is an input of the workflow it goes to and takes no `in`",
+                    parameter.name.value
+                ),
+            );
+        }
+    }
+    if let Some(first) = parameters.first()
+        && workflow.is_none()
+    {
+        f.error(
+            first.pos,
+            "`parameters` on an action are passed to the workflow named by its `workflowId`, and this action has none".to_owned(),
+        );
+    }
     let kind = kind?;
     let target = match (step, workflow) {
         (Some(step), None) => Some(ActionTarget::Step(step)),
@@ -732,20 +763,13 @@ fn read_action(
         ),
         _ => {}
     }
-    if kind != ActionKind::Retry {
-        for spanned_pos in [
-            retry_after.as_ref().map(|r| r.pos),
-            retry_limit.as_ref().map(|r| r.pos),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            f.error(
-                spanned_pos,
-                "`retryAfter` and `retryLimit` apply only to `retry` actions".to_owned(),
-            );
-        }
-    }
+    // `retryAfter` and `retryLimit` on another type of action are allowed (the 1.0 JSON schema
+    // has them on every action) and mean nothing: Arazzo 1.0.1 says they apply only when the
+    // type is `retry`.
+    let (retry_after, retry_limit) = match kind {
+        ActionKind::Retry => (retry_after, retry_limit),
+        _ => (None, None),
+    };
     if let Some(after) = &retry_after
         && !(after.value >= 0.0 && after.value.is_finite())
     {
@@ -761,6 +785,7 @@ fn read_action(
         retry_after,
         retry_limit,
         criteria,
+        parameters,
         pos: node.pos,
     })
 }

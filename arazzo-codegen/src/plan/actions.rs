@@ -1,10 +1,12 @@
 //! Success and failure actions: which apply to a step, and what each compiles to.
 
 use crate::diag::suggest;
-use crate::model::{Action, ActionKind, ActionTarget, Spanned, Workflow};
+use crate::model::{Action, ActionKind, ActionTarget, Parameter, Spanned, Workflow};
 
 use super::values::Ctx;
-use super::{ActionPlan, ActionPlanKind, InputScope, Planner, RetryFirst, WorkflowCall};
+use super::{
+    ActionPlan, ActionPlanKind, InputScope, Planner, RetryFirst, Signature, ValuePlan, WorkflowCall,
+};
 
 /// A step's own actions, then the workflow's actions it does not override by name.
 pub(super) fn effective<'w>(own: &'w [Action], workflow: &'w [Action]) -> Vec<&'w Action> {
@@ -59,8 +61,8 @@ impl Planner<'_> {
                     }
                 }
                 (ActionKind::Goto, Some(ActionTarget::Workflow(id))) => {
-                    match self.workflow_call(workflow, id, ctx.inputs) {
-                        Some(call) => ActionPlanKind::GotoWorkflow(call),
+                    match self.action_call(workflow, action, id, ctx) {
+                        Some(call) => ActionPlanKind::GotoWorkflow(Box::new(call)),
                         None => continue,
                     }
                 }
@@ -74,8 +76,8 @@ impl Planner<'_> {
                             None => continue,
                         },
                         Some(ActionTarget::Workflow(id)) => {
-                            match self.workflow_call(workflow, id, ctx.inputs) {
-                                Some(call) => Some(RetryFirst::Workflow(call)),
+                            match self.action_call(workflow, action, id, ctx) {
+                                Some(call) => Some(RetryFirst::Workflow(Box::new(call))),
                                 None => continue,
                             }
                         }
@@ -104,7 +106,7 @@ impl Planner<'_> {
 
     fn step_index(&mut self, workflow: &Workflow, step: &Spanned<String>) -> Option<usize> {
         let found = workflow.steps.iter().position(|s| s.id.value == step.value);
-        if found.is_none() {
+        if found.is_none() && !workflow.dropped_steps.contains(&step.value) {
             let hint = suggest(
                 &step.value,
                 workflow.steps.iter().map(|s| s.id.value.as_str()),
@@ -129,7 +131,7 @@ impl Planner<'_> {
         id: &Spanned<String>,
         inputs: &InputScope,
     ) -> Option<WorkflowCall> {
-        let signature = self.callee(id)?;
+        let (signature, recursive) = self.goto_target(caller, id, inputs)?;
         for field in &signature.input_fields {
             let required = !matches!(field.ty, crate::types::RustType::Option(_));
             let has = inputs.unknown || inputs.fields.iter().any(|f| f.wire == field.wire);
@@ -145,10 +147,101 @@ impl Planner<'_> {
                 return None;
             }
         }
-        Some(WorkflowCall {
+        Some(WorkflowCall::new(signature, None, recursive))
+    }
+
+    /// The workflow an action goes to (`goto`, or `retry` first), with the action's
+    /// `parameters` (Arazzo 1.1) as its inputs, or else the caller's inputs by name.
+    fn action_call(
+        &mut self,
+        caller: &Workflow,
+        action: &Action,
+        id: &Spanned<String>,
+        ctx: &Ctx,
+    ) -> Option<WorkflowCall> {
+        let Some(first) = action.parameters.first() else {
+            return self.workflow_call(caller, id, ctx.inputs);
+        };
+        if !self.arazzo_1_1 {
+            self.error(
+                first.pos,
+                "`parameters` on an action are Arazzo 1.1; this document declares an earlier version".to_owned(),
+                Some("declare `arazzo: 1.1.0`".to_owned()),
+            );
+            return None;
+        }
+        let (signature, recursive) = self.goto_target(caller, id, ctx.inputs)?;
+        // `in` was reported by the model.
+        let (parameters, reported): (Vec<&Parameter>, Vec<&Parameter>) =
+            action.parameters.iter().partition(|p| p.location.is_none());
+        let who = format!("action `{}`", action.name.value);
+        let args = if recursive && signature.id != caller.id.value {
+            // A workflow later in a loop of gotos is not planned yet: its inputs are checked
+            // when the run passes them.
+            parameters
+                .iter()
+                .filter_map(|p| Some((p.name.value.clone(), self.value_node(&p.value, ctx)?)))
+                .collect()
+        } else {
+            self.call_arguments(
+                &signature,
+                &parameters,
+                &reported,
+                ctx,
+                &who,
+                action.name.pos,
+            )
+        };
+        Some(WorkflowCall::new(signature, Some(args), recursive))
+    }
+
+    /// The workflow `id` names, and whether the call closes a loop of `goto`s (its target is
+    /// not planned yet: what is known of it is what the call needs).
+    fn goto_target(
+        &mut self,
+        caller: &Workflow,
+        id: &Spanned<String>,
+        inputs: &InputScope,
+    ) -> Option<(Signature, bool)> {
+        let closes_loop = self
+            .loops
+            .iter()
+            .any(|(from, to)| *from == caller.id.value && *to == id.value);
+        if !closes_loop || self.signature(&id.value).is_some() {
+            return self.callee(id).map(|s| (s, false));
+        }
+        let own = id.value == caller.id.value;
+        let signature = Signature {
+            id: id.value.clone(),
+            fn_name: crate::names::field_name(&id.value),
+            inputs: String::new(),
+            input_fields: if own {
+                inputs.fields.clone()
+            } else {
+                Vec::new()
+            },
+            output_fields: Vec::new(),
+            rejected_outputs: Vec::new(),
+        };
+        Some((signature, true))
+    }
+}
+
+impl WorkflowCall {
+    fn new(signature: Signature, args: Option<Vec<(String, ValuePlan)>>, recursive: bool) -> Self {
+        WorkflowCall {
             id: signature.id.clone(),
             fn_name: signature.fn_name.clone(),
-            var: format!("workflow__{}", signature.fn_name.trim_start_matches("r#")),
-        })
+            // `fn_name` may be a path into an imported document's module (`shared::warm_up`).
+            var: format!(
+                "workflow__{}",
+                crate::names::field_name(&signature.fn_name).trim_start_matches("r#")
+            ),
+            inputs: signature.inputs.clone(),
+            keeps_inputs: false,
+            args,
+            recursive,
+            signature,
+        }
     }
 }

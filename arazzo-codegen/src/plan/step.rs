@@ -16,7 +16,7 @@ use super::actions::effective;
 use super::values::{Ctx, Place};
 use super::{
     LoadedSource, OperationPlan, OutputSource, Planner, Signature, StepCall, StepOutput, StepPlan,
-    ValuePlan,
+    ValuePlan, value_type,
 };
 
 /// What a step is bound to.
@@ -29,16 +29,41 @@ pub(super) enum Bound<'a> {
 #[derive(Default)]
 pub(super) struct StepScope<'a> {
     pub ids: Vec<String>,
+    /// Ids of steps that could not be read (reported).
+    pub dropped: Vec<String>,
     /// `false` for a step whose id repeats an earlier one (reported, not planned).
     pub unique: Vec<bool>,
     pub bound: Vec<Option<Bound<'a>>>,
     pub outputs: Vec<Vec<StepOutput>>,
+    /// Per step, the outputs it declares whose value was rejected (reported): reading one
+    /// reports nothing more.
+    pub rejected: Vec<Vec<String>>,
+    /// Per step, outputs that read the workflow's scope (`$inputs.…`, another step's output,
+    /// `$workflows.…`): `(index in outputs, expression, where it is written)`, resolved once
+    /// every step's outputs are known.
+    deferred: Vec<Vec<Deferred>>,
+}
+
+/// A step output read from the workflow's scope, resolved once every step's outputs are known:
+/// `(index in the step's outputs, expression, where it is written)`.
+type Deferred = (usize, Expr, crate::diag::Pos);
+
+impl StepScope<'_> {
+    /// Whether step `index` declares `output` but its value was rejected (and reported).
+    pub(super) fn rejected(&self, index: usize, output: &str) -> bool {
+        self.rejected
+            .get(index)
+            .is_some_and(|names| names.iter().any(|n| n == output))
+    }
 }
 
 impl<'a> Planner<'a> {
     /// The first pass: binds every step and types its outputs.
     pub(super) fn step_outputs(&mut self, workflow: &Workflow) -> StepScope<'a> {
-        let mut scope = StepScope::default();
+        let mut scope = StepScope {
+            dropped: workflow.dropped_steps.clone(),
+            ..StepScope::default()
+        };
         for step in &workflow.steps {
             let first = scope.ids.iter().position(|id| *id == step.id.value);
             if let Some(first) = first {
@@ -58,11 +83,63 @@ impl<'a> Planner<'a> {
                 Some(Target::WorkflowId(id)) => self.callee(id).map(Bound::Workflow),
                 None => None,
             };
-            let outputs = self.outputs_of(workflow, step, bound.as_ref());
+            let (outputs, rejected, deferred) = self.outputs_of(workflow, step, bound.as_ref());
             scope.ids.push(step.id.value.clone());
             scope.unique.push(first.is_none());
             scope.bound.push(bound);
             scope.outputs.push(outputs);
+            scope.rejected.push(rejected);
+            scope.deferred.push(deferred);
+        }
+        scope
+    }
+
+    /// Resolves the step outputs that read the workflow's scope rather than the step's exchange
+    /// (a step output is any runtime expression, Arazzo 1.0.1 Step Object `outputs`), now that
+    /// every step's outputs are known. `ctx` is the workflow's request context.
+    pub(super) fn scope_outputs(&mut self, mut scope: StepScope<'a>, ctx: &Ctx) -> StepScope<'a> {
+        let deferred = std::mem::take(&mut scope.deferred);
+        let mut resolved = Vec::new();
+        for (index, outputs) in deferred.iter().enumerate() {
+            let (place, nested) = match scope.bound.get(index) {
+                Some(Some(Bound::Workflow(callee))) => {
+                    (Place::Nested, Some(callee.output_fields.as_slice()))
+                }
+                _ => (Place::Response, None),
+            };
+            let step_ctx = Ctx {
+                steps: &scope,
+                reader: Some(index),
+                nested,
+                ..ctx.at(place)
+            };
+            for (k, e, pos) in outputs {
+                resolved.push((index, *k, self.resolve(e, *pos, &step_ctx)));
+            }
+        }
+        // Rejected ones go last to first so the indices of the others stay right.
+        for (index, k, value) in resolved.into_iter().rev() {
+            let Some(output) = scope.outputs.get_mut(index).and_then(|o| o.get_mut(k)) else {
+                continue;
+            };
+            match value {
+                Some(value) => {
+                    output.ty = value_type(&value);
+                    output.from = match value {
+                        ValuePlan::NestedOutput {
+                            field,
+                            pointer: None,
+                            ..
+                        } => OutputSource::Nested(field),
+                        value => OutputSource::Scope(value),
+                    };
+                }
+                None => {
+                    let name = output.name.clone();
+                    scope.outputs[index].remove(k);
+                    scope.rejected[index].push(name);
+                }
+            }
         }
         scope
     }
@@ -72,13 +149,18 @@ impl<'a> Planner<'a> {
         workflow: &Workflow,
         step: &Step,
         bound: Option<&Bound<'a>>,
-    ) -> Vec<StepOutput> {
+    ) -> (Vec<StepOutput>, Vec<String>, Vec<Deferred>) {
         let schema = match bound {
             Some(Bound::Operation(_, op)) => success_schema(op, required_status(step)),
             _ => None,
         };
         let mut outputs = Vec::new();
+        let mut rejected = Vec::new();
+        let mut deferred = Vec::new();
         for (name, output) in &step.outputs {
+            // Whatever makes an output's value unusable is reported once, where it is written;
+            // the output still exists for its readers.
+            rejected.push(name.value.clone());
             let var = format!(
                 "{}__{}",
                 names::field_name(&step.id.value).trim_start_matches("r#"),
@@ -95,6 +177,7 @@ impl<'a> Planner<'a> {
                             expression: selector.context.value.clone(),
                             from,
                         });
+                        rejected.pop();
                     }
                     continue;
                 }
@@ -122,6 +205,9 @@ impl<'a> Planner<'a> {
                     Some(Bound::Workflow(callee)),
                 ) => {
                     let Some(field) = callee.output_fields.iter().find(|f| f.wire == output) else {
+                        if callee.rejected(&output) {
+                            continue;
+                        }
                         let hint = suggest(
                             &output,
                             callee.output_fields.iter().map(|f| f.wire.as_str()),
@@ -145,16 +231,11 @@ impl<'a> Planner<'a> {
                         }
                     }
                 }
+                // Any other expression reads the workflow's scope: resolved once every step's
+                // outputs are known.
                 (other, Some(Bound::Workflow(_))) => {
-                    self.error(
-                        expression.pos,
-                        format!(
-                            "step output `{}` reads `{other}`; a step that calls a workflow has only that workflow's outputs, `$outputs.NAME`",
-                            name.value
-                        ),
-                        None,
-                    );
-                    continue;
+                    deferred.push((outputs.len(), other, expression.pos));
+                    (OutputSource::Status, RustType::Json)
                 }
                 (Expr::StatusCode, _) => (OutputSource::Status, RustType::U16),
                 (
@@ -186,15 +267,8 @@ impl<'a> Planner<'a> {
                     (OutputSource::Body(pointer), ty)
                 }
                 (other, _) => {
-                    self.error(
-                        expression.pos,
-                        format!(
-                            "step output `{}` reads `{other}`; step outputs read `$statusCode`, `$response.…`, `$url`, `$method` or `$request.…`",
-                            name.value
-                        ),
-                        None,
-                    );
-                    continue;
+                    deferred.push((outputs.len(), other, expression.pos));
+                    (OutputSource::Status, RustType::Json)
                 }
             };
             outputs.push(StepOutput {
@@ -204,22 +278,27 @@ impl<'a> Planner<'a> {
                 expression: expression.value.clone(),
                 from,
             });
+            rejected.pop();
         }
-        outputs
+        (outputs, rejected, deferred)
     }
 
     /// Arazzo 1.1 step `dependsOn`: each listed step must have completed before this one runs.
     /// Steps run in order, so this holds unless a `goto` can skip the step; that case would need
     /// a run-time check and is refused.
-    fn step_dependencies(&mut self, step: &Step, index: usize, ctx: &Ctx) {
+    /// Steps of other workflows (`$workflows.W.steps.S`, `$sourceDescriptions.N.W.steps.S`)
+    /// are returned as `(workflowId, stepId)`, to be checked at run time.
+    fn step_dependencies(&mut self, step: &Step, index: usize, ctx: &Ctx) -> Vec<(String, String)> {
+        let mut elsewhere = Vec::new();
         for dep in &step.depends_on {
             let Some(found) = ctx.steps.ids.iter().position(|id| *id == dep.value) else {
-                if dep.value.starts_with("$workflows.") {
-                    self.error(
-                        dep.pos,
-                        "`dependsOn` on a step of another workflow is not supported yet".to_owned(),
-                        None,
-                    );
+                if ctx.steps.dropped.contains(&dep.value) {
+                    continue;
+                }
+                if dep.value.starts_with("$workflows.")
+                    || dep.value.starts_with("$sourceDescriptions.")
+                {
+                    elsewhere.extend(self.step_elsewhere(dep));
                 } else {
                     let hint = suggest(&dep.value, ctx.steps.ids.iter().map(String::as_str));
                     self.error(
@@ -250,6 +329,7 @@ impl<'a> Planner<'a> {
                 );
             }
         }
+        elsewhere
     }
 
     /// A step output written as a selector: applied to what the step received or sent.
@@ -408,65 +488,28 @@ impl<'a> Planner<'a> {
                         None,
                     );
                 }
-                let mut args: Vec<(String, ValuePlan)> = Vec::new();
+                let mut inputs: Vec<&Parameter> = Vec::new();
+                let mut reported: Vec<&Parameter> = Vec::new();
                 for param in &parameters {
-                    if let Some(location) = &param.location {
-                        if from_workflow(param) {
-                            continue;
+                    match &param.location {
+                        None => inputs.push(param),
+                        Some(_) if from_workflow(param) => {}
+                        Some(location) => {
+                            self.error(
+                                location.pos,
+                                format!(
+                                    "parameter `{}` of a step that calls a workflow is one of its inputs and takes no `in`",
+                                    param.name.value
+                                ),
+                                None,
+                            );
+                            reported.push(param);
                         }
-                        self.error(
-                            location.pos,
-                            format!(
-                                "parameter `{}` of a step that calls a workflow is one of its inputs and takes no `in`",
-                                param.name.value
-                            ),
-                            None,
-                        );
-                        continue;
-                    }
-                    let Some(field) = callee
-                        .input_fields
-                        .iter()
-                        .find(|f| f.wire == param.name.value)
-                    else {
-                        let hint = suggest(
-                            &param.name.value,
-                            callee.input_fields.iter().map(|f| f.wire.as_str()),
-                        );
-                        self.error(
-                            param.name.pos,
-                            format!(
-                                "workflow `{}` has no input `{}`",
-                                callee.id, param.name.value
-                            ),
-                            hint,
-                        );
-                        continue;
-                    };
-                    if let Some(value) = self.value_node(&param.value, ctx) {
-                        args.push((field.wire.clone(), value));
                     }
                 }
-                for field in &callee.input_fields {
-                    let required = !matches!(field.ty, RustType::Option(_));
-                    // Given (even if its value was reported), or misspelt (reported above).
-                    let given = parameters.iter().any(|p| {
-                        p.name.value == field.wire
-                            || (!callee.input_fields.iter().any(|f| f.wire == p.name.value)
-                                && crate::diag::closest(&p.name.value, [field.wire.as_str()])
-                                    .is_some())
-                    });
-                    if required && !given {
-                        self.error(
-                            step.id.pos,
-                            format!(
-                                "step `{}` does not pass the input `{}` that workflow `{}` requires",
-                                step.id.value, field.wire, callee.id
-                            ),
-                            None,
-                        );
-                    }
-                }
+                let caller = format!("step `{}`", step.id.value);
+                let args =
+                    self.call_arguments(callee, &inputs, &reported, ctx, &caller, step.id.pos);
                 let call = StepCall::Workflow {
                     id: callee.id.clone(),
                     fn_name: callee.fn_name.clone(),
@@ -477,7 +520,7 @@ impl<'a> Planner<'a> {
             }
         };
 
-        self.step_dependencies(step, index, ctx);
+        let requires = self.step_dependencies(step, index, ctx);
         if let (Some(timeout), StepCall::Workflow { .. }) = (&step.timeout, &call) {
             self.error(
                 timeout.pos,
@@ -499,10 +542,15 @@ impl<'a> Planner<'a> {
             .iter()
             .filter_map(|c| self.criterion(c, &result_ctx))
             .collect();
+        // Success actions apply once the step's outputs are kept.
+        let success_ctx = Ctx {
+            own_outputs: true,
+            ..result_ctx
+        };
         let on_success = self.actions(
             workflow,
             &effective(&step.on_success, &workflow.success_actions),
-            &result_ctx,
+            &success_ctx,
             retry_slots,
         );
         // A step that called a workflow and failed has no outputs to look at.
@@ -523,6 +571,11 @@ impl<'a> Planner<'a> {
             outputs: ctx.steps.outputs[index].clone(),
             next: (index + 1 < workflow.steps.len()).then_some(index + 1),
             timeout_ms: step.timeout.as_ref().map(|t| t.value),
+            requires,
+            recorded: self
+                .recorded
+                .iter()
+                .any(|(w, s)| *w == workflow.id.value && *s == step.id.value),
             keeps_request: criteria
                 .iter()
                 .chain(

@@ -44,6 +44,8 @@ pub(super) struct Ctx<'c> {
     pub operation: Option<&'c Operation>,
     /// The workflows run first (`dependsOn`).
     pub deps: &'c [WorkflowCall],
+    /// The reading step has succeeded and kept its outputs (its success actions read them).
+    pub own_outputs: bool,
 }
 
 impl Ctx<'_> {
@@ -329,16 +331,6 @@ impl Planner<'_> {
                 output,
                 pointer,
             } => {
-                let Some(dep) = ctx.deps.iter().find(|d| d.id == *workflow) else {
-                    self.error(
-                        pos,
-                        format!(
-                            "`$workflows.{workflow}` reads a workflow this one does not depend on"
-                        ),
-                        Some(format!("add `{workflow}` to `dependsOn`")),
-                    );
-                    return None;
-                };
                 let Some(output) = output else {
                     self.error(
                         pos,
@@ -347,29 +339,26 @@ impl Planner<'_> {
                     );
                     return None;
                 };
-                let fields = self
-                    .signature(workflow)
-                    .map(|s| s.output_fields.clone())
-                    .unwrap_or_default();
-                let Some(field) = fields.iter().find(|f| f.wire == *output) else {
-                    let hint = suggest(output, fields.iter().map(|f| f.wire.as_str()));
-                    self.error(
-                        pos,
-                        format!("workflow `{workflow}` has no output `{output}`"),
-                        hint,
-                    );
-                    return None;
-                };
-                Some(ValuePlan::DependencyOutput {
-                    var: dep.var.clone(),
-                    field: field.ident.clone(),
-                    ty: field.ty.clone(),
-                    pointer: pointer.clone(),
-                })
+                let member = super::calls::Member::Output(output);
+                self.workflow_value(workflow, member, pointer, pos, ctx)
+            }
+            Expr::WorkflowInputs {
+                workflow,
+                input,
+                pointer,
+            } => {
+                let member = super::calls::Member::Input(input);
+                self.workflow_value(workflow, member, pointer, pos, ctx)
             }
             Expr::Outputs { name, pointer } => match (ctx.place, ctx.nested) {
                 (Place::Nested, Some(fields)) => {
                     let Some(field) = fields.iter().find(|f| f.wire == *name) else {
+                        let callee = ctx.reader.and_then(|r| ctx.steps.bound.get(r));
+                        if let Some(Some(super::step::Bound::Workflow(callee))) = callee
+                            && callee.rejected(name)
+                        {
+                            return None;
+                        }
                         let hint = suggest(name, fields.iter().map(|f| f.wire.as_str()));
                         self.error(
                             pos,
@@ -596,6 +585,9 @@ impl Planner<'_> {
     ) -> Option<ValuePlan> {
         let scope = ctx.steps;
         let Some(index) = scope.ids.iter().position(|s| s == step) else {
+            if scope.dropped.iter().any(|s| s == step) {
+                return None;
+            }
             let hint = suggest(step, scope.ids.iter().map(String::as_str));
             self.error(
                 pos,
@@ -614,6 +606,9 @@ impl Planner<'_> {
         };
         let outputs = &scope.outputs[index];
         let Some(found) = outputs.iter().find(|o| o.name == output) else {
+            if scope.rejected(index, output) {
+                return None;
+            }
             // Another step that has this very output is more likely meant than a similar name.
             let elsewhere = (0..scope.ids.len())
                 .find(|&i| i != index && scope.outputs[i].iter().any(|o| o.name == output));
@@ -633,6 +628,7 @@ impl Planner<'_> {
             return None;
         };
         let (may, certain) = match ctx.reader {
+            Some(reader) if reader == index && ctx.own_outputs => (true, true),
             Some(reader) => (
                 ctx.flow.may_before(reader, index),
                 ctx.flow.must_before(reader, index),
