@@ -101,3 +101,47 @@ fn the_compile_test_names_every_document_of_the_clean_corpus() {
         "add to tests/ui/pass/clean_corpus.rs: {missing:?}"
     );
 }
+
+#[test]
+fn every_file_of_a_description_split_across_files_is_a_build_dependency() {
+    let dir = clean().join("external-refs");
+    let expansion = expand("flow.arazzo.yml", &Options::new(&dir));
+    let files: Vec<String> = expansion
+        .files
+        .iter()
+        .map(|f| {
+            f.strip_prefix(&dir)
+                .expect("inside the folder")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "flow.arazzo.yml",
+            "items.openapi.yml",
+            "paths/items.yml",
+            "paths/item.yml",
+            "schemas/item.yml",
+            "components.yml",
+        ]
+    );
+}
+
+#[test]
+fn a_vendored_remote_description_is_read_from_its_locked_copy() {
+    let expansion = expand("remote-vendored/remote.arazzo.yml", &Options::new(clean()));
+    let messages: Vec<String> = expansion
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(messages, Vec::<String>::new());
+    assert!(
+        expansion
+            .files
+            .iter()
+            .any(|f| f.ends_with("arazzo-vendor/https/api.example.com/v1/schemas.yml"))
+    );
+}

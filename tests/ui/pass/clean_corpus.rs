@@ -2,6 +2,9 @@
 //! that type-checks, each in a module of its own. `arazzo-codegen/tests/clean.rs` checks that this
 //! list names every document there.
 
+mod action_parameters_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/action-parameters/flow.arazzo.yaml");
+}
 mod arazzo_source_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/arazzo-source/flow.arazzo.yaml");
 }
@@ -17,6 +20,21 @@ mod condition_operators_flow {
 mod criteria_logic_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/criteria-logic/flow.arazzo.yaml");
 }
+mod cross_document_depends_on_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/cross-document-depends-on/flow.arazzo.yaml");
+}
+mod cross_document_depends_on_shared {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/cross-document-depends-on/shared.arazzo.yaml");
+}
+mod cross_workflow_step_depends_on_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/cross-workflow-step-depends-on/flow.arazzo.yaml");
+}
+mod documents_listing_each_other_a {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/documents-listing-each-other/a.arazzo.yaml");
+}
+mod documents_listing_each_other_b {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/documents-listing-each-other/b.arazzo.yaml");
+}
 mod dollar_text_payload_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/dollar-text-payload/flow.arazzo.yaml");
 }
@@ -31,6 +49,9 @@ mod end_and_goto_flow {
 }
 mod extensions_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/extensions/flow.arazzo.yaml");
+}
+mod external_refs_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/external-refs/flow.arazzo.yml");
 }
 mod form_body_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/form-body/flow.arazzo.yaml");
@@ -56,6 +77,9 @@ mod json_text_payload_flow {
 mod jsonpath_criterion_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/jsonpath-criterion/flow.arazzo.yaml");
 }
+mod negative_test_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/negative-test/flow.arazzo.yml");
+}
 mod nested_inputs_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/nested-inputs/flow.arazzo.yaml");
 }
@@ -68,8 +92,14 @@ mod operation_id_outputs_flow {
 mod operation_path_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/operation-path/flow.arazzo.yaml");
 }
+mod operation_path_source_form_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/operation-path-source-form/flow.arazzo.yml");
+}
 mod payload_replacements_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/payload-replacements/flow.arazzo.yaml");
+}
+mod payloads_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/payloads/flow.arazzo.yml");
 }
 mod qualified_operation_ids_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/qualified-operation-ids/flow.arazzo.yaml");
@@ -77,14 +107,23 @@ mod qualified_operation_ids_flow {
 mod regex_criterion_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/regex-criterion/flow.arazzo.yaml");
 }
+mod relative_self_base_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/relative-self-base/flow.arazzo.yml");
+}
 mod remote_vendored_remote {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/remote-vendored/remote.arazzo.yml");
 }
 mod request_expressions_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/request-expressions/flow.arazzo.yaml");
 }
+mod retry_after_on_end_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/retry-after-on-end/flow.arazzo.yaml");
+}
 mod retry_polling_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/retry-polling/flow.arazzo.yaml");
+}
+mod retry_through_step_and_workflow_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/retry-through-step-and-workflow/flow.arazzo.yaml");
 }
 mod retry_with_step_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/retry-with-step/flow.arazzo.yaml");
@@ -98,6 +137,9 @@ mod source_description_fields_flow {
 mod step_calls_workflow_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/step-calls-workflow/flow.arazzo.yaml");
 }
+mod step_output_reads_inputs_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/step-output-reads-inputs/flow.arazzo.yaml");
+}
 mod step_timeout_and_self_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/step-timeout-and-self/flow.arazzo.yaml");
 }
@@ -109,6 +151,12 @@ mod version_1_0_0_flow {
 }
 mod workflow_depends_on_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/workflow-depends-on/flow.arazzo.yaml");
+}
+mod workflow_goto_loop_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/workflow-goto-loop/flow.arazzo.yaml");
+}
+mod workflows_inputs_and_outputs_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/workflows-inputs-and-outputs/flow.arazzo.yaml");
 }
 
 fn main() {}
