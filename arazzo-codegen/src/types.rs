@@ -173,29 +173,19 @@ impl TypeRegistry {
             doc: doc.clone(),
             fields: Vec::new(),
         });
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Node::as_str)
-            .collect();
+        let (required, properties) = object_members(schema);
         let mut fields = Vec::new();
-        for (key, prop) in schema
-            .get("properties")
-            .and_then(Node::as_map)
-            .unwrap_or_default()
-        {
-            let hint = format!("{name}{}", key.name.to_upper_camel_case());
+        for (key, prop) in properties {
+            let hint = format!("{name}{}", key.to_upper_camel_case());
             let ty = self.input_type(prop, &hint);
-            let ty = if required.contains(&key.name.as_str()) {
+            let ty = if required.contains(&key) {
                 ty
             } else {
                 RustType::Option(Box::new(ty))
             };
             fields.push(Field {
-                ident: names::field_name(&key.name),
-                wire: key.name.clone(),
+                ident: names::field_name(key),
+                wire: key.to_owned(),
                 ty,
                 doc: description(prop),
             });
@@ -329,4 +319,48 @@ pub fn description(schema: &Node) -> Option<String> {
         .and_then(Node::as_str)
         .map(|d| d.trim().to_owned())
         .filter(|d| !d.is_empty())
+}
+
+/// The `required` names and the `properties` of an object schema, with those of its `allOf`
+/// parts (an inputs schema written as `allOf: [$ref: a, $ref: b]` has the members of both;
+/// JSON Schema 2020-12 §10.2.1.1). A member given twice keeps its first schema; nesting deeper
+/// than 16 `allOf`s is not followed.
+fn object_members(schema: &Node) -> (Vec<&str>, Vec<(&str, &Node)>) {
+    fn gather<'a>(
+        schema: &'a Node,
+        depth: usize,
+        required: &mut Vec<&'a str>,
+        properties: &mut Vec<(&'a str, &'a Node)>,
+    ) {
+        required.extend(
+            schema
+                .get("required")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::as_str),
+        );
+        for (key, prop) in schema
+            .get("properties")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            if !properties.iter().any(|(name, _)| *name == key.name) {
+                properties.push((key.name.as_str(), prop));
+            }
+        }
+        if depth < 16 {
+            for part in schema
+                .get("allOf")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+            {
+                gather(part, depth + 1, required, properties);
+            }
+        }
+    }
+    let mut required = Vec::new();
+    let mut properties = Vec::new();
+    gather(schema, 0, &mut required, &mut properties);
+    (required, properties)
 }

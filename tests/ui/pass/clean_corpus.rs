@@ -68,6 +68,9 @@ mod goto_workflow_flow {
 mod headers_and_cookies_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/headers-and-cookies/flow.arazzo.yaml");
 }
+mod inputs_all_of_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/inputs-all-of/flow.arazzo.yaml");
+}
 mod json_document_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/json-document/flow.arazzo.json");
 }
