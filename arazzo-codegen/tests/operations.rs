@@ -120,8 +120,9 @@ fn schemas_parameters_and_bodies_in_other_files_are_checked() {
 
 #[test]
 fn references_that_cannot_be_followed_are_each_reported_once_where_written() {
-    // The missing file once, though referenced twice; the reference out of the crate; nothing
-    // for the extension's Markdown, nor for `listItems`, which may be in the missing file.
+    // The missing files once, though one is referenced twice, and as one error, since they
+    // share a cause; the reference out of the crate; nothing for the extension's Markdown, nor
+    // for `listItems`, which may be in a missing file.
     let expansion = expand(
         "broken.arazzo.yml",
         &Options::new(fixtures().join("operations")),
@@ -129,7 +130,7 @@ fn references_that_cannot_be_followed_are_each_reported_once_where_written() {
     assert_eq!(
         messages(&expansion.diagnostics),
         [
-            "broken.openapi.yml:5:11: cannot read `paths/missing.yml`, which `$ref: ./paths/missing.yml` points to: no such file",
+            "broken.openapi.yml:5:11: cannot read `paths/missing.yml`, which `$ref: ./paths/missing.yml` points to: no such file; 2 more `$ref`s of this description point to files that cannot be read either",
             "broken.openapi.yml:7:11: the file `$ref: ../outside.yml` points to is outside the crate; `arazzo_workflow!` reads only files under the crate's directory: move it in, or allow it with `arazzo_workflow!(\"...\", allow_outside_crate)`",
         ]
     );
