@@ -172,6 +172,34 @@ async fn absent_optional_values_leave_out_their_header_query_and_whole_body() {
 }
 
 #[tokio::test]
+async fn an_absent_payload_for_a_required_body_is_refused_before_sending() {
+    // OpenAPI 3.x Request Body Object `required: true`: the operation needs a body, so an
+    // optional input left out is an error of the run, and nothing is sent.
+    let (client, log) = start().await;
+    let error = payloads::required_body(&client, payloads::RequiredBodyInputs { note: None })
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(error, arazzo_runtime::Error::InvalidRequest { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("requires a request body"),
+        "{error}"
+    );
+    assert!(sent(&log).is_empty());
+
+    let note = payloads::RequiredBodyInputsNote {
+        text: Some("hi".into()),
+    };
+    payloads::required_body(&client, payloads::RequiredBodyInputs { note: Some(note) })
+        .await
+        .expect("runs");
+    let [sent] = sent(&log).try_into().expect("one request");
+    assert_eq!(sent.body, r#"{"text":"hi"}"#);
+}
+
+#[tokio::test]
 async fn form_members_follow_the_description_encoding_object() {
     // OpenAPI 3.x Encoding Object: `metadata` is `deepObject`, `tags` `pipeDelimited`.
     let (client, log) = start().await;

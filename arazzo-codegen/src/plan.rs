@@ -196,6 +196,10 @@ pub struct BodyPlan {
     pub replacements: Vec<(ReplacementTarget, ValuePlan)>,
     /// How the members of a form body are serialised (the operation's `encoding` object).
     pub encoding: Vec<crate::openapi::Encoding>,
+    /// Whether a payload that turns out absent at run time (an optional input left out) is
+    /// refused before sending, because the operation's `requestBody` is `required` and the
+    /// step does not ask to send invalid requests.
+    pub refuse_absent: bool,
 }
 
 /// Where a payload replacement writes.

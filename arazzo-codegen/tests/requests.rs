@@ -150,15 +150,3 @@ fn a_replacement_that_cannot_apply_to_a_text_payload_is_an_error() {
         ]
     );
 }
-
-#[test]
-fn an_optional_whole_payload_for_a_required_body_is_an_error() {
-    // OpenAPI 3.x Request Body Object `required`: the operation needs a body, and an absent
-    // optional input would send none.
-    assert_eq!(
-        edited("payloads", &[("required: [qty, order]", "required: [qty]")]),
-        [
-            "flow.arazzo.yml:32:20: operation `createOrder` requires a request body, but this payload is an optional value that may be absent (a request without it would be sent without a body); make the input required, or mark the step `x-arazzo-allow-invalid-request: true` to send no body on purpose"
-        ]
-    );
-}

@@ -68,6 +68,15 @@ impl<'c> StepRequest<'c> {
         }
     }
 
+    /// The error for a payload that is absent (an optional input left out) when the operation's
+    /// `requestBody` is `required` (OpenAPI 3.x Request Body Object): the request is not sent.
+    pub fn required_body_absent(&self) -> Error {
+        self.invalid(
+            "the operation requires a request body, and the payload's value is absent (an optional input left out)"
+                .to_owned(),
+        )
+    }
+
     /// Fills the path template's `{name}` with `value`, encoded as exactly one segment.
     pub fn path_param(&mut self, name: &str, value: &Value) -> Result<(), Error> {
         let text = to_text(value)

@@ -61,7 +61,14 @@ pub(super) fn body_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
     } else {
         quote!(let mut payload = #payload;)
     };
-    let send = if crate::plan::may_be_absent(&body.payload) {
+    let send = if body.refuse_absent {
+        quote! {
+            if payload.is_null() {
+                return ::std::result::Result::Err(request.required_body_absent());
+            }
+            #send
+        }
+    } else if crate::plan::may_be_absent(&body.payload) {
         quote!(if !payload.is_null() { #send })
     } else {
         send

@@ -77,17 +77,10 @@ impl Planner<'_> {
                 replacements.push((target, value));
             }
         }
-        if op.request_required && !step.allow_invalid_request && may_be_absent(&payload) {
-            let pos = body.payload.as_ref().map_or(body.pos, |p| p.pos);
-            self.error(
-                pos,
-                format!(
-                    "operation `{}` requires a request body, but this payload is an optional value that may be absent (a request without it would be sent without a body)",
-                    op.id
-                ),
-                Some("make the input required, or mark the step `x-arazzo-allow-invalid-request: true` to send no body on purpose".to_owned()),
-            );
-        }
+        // Whether the value is there is known only at run time; the request is refused then
+        // (`Error::InvalidRequest`) rather than sent without the body the operation requires.
+        let refuse_absent =
+            op.request_required && !step.allow_invalid_request && may_be_absent(&payload);
         let encoding = if media == FORM {
             op.request_media
                 .iter()
@@ -103,6 +96,7 @@ impl Planner<'_> {
             payload,
             replacements,
             encoding,
+            refuse_absent,
         })
     }
 
