@@ -731,14 +731,14 @@ fn read_action(
             );
         }
     }
-    if let Some(first) = parameters.first()
-        && workflow.is_none()
-    {
-        f.error(
-            first.pos,
-            "`parameters` on an action are passed to the workflow named by its `workflowId`, and this action has none".to_owned(),
-        );
-    }
+    // Without a `workflowId` they have nothing to go to: like `retryAfter` on an `end`, they are
+    // allowed and mean nothing (Arazzo 1.1: "passed to a workflow as referenced by
+    // `workflowId`"), so they are not planned.
+    let parameters = if workflow.is_some() {
+        parameters
+    } else {
+        Vec::new()
+    };
     let kind = kind?;
     let target = match (step, workflow) {
         (Some(step), None) => Some(ActionTarget::Step(step)),

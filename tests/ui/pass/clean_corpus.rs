@@ -5,6 +5,9 @@
 mod action_parameters_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/action-parameters/flow.arazzo.yaml");
 }
+mod action_parameters_unused_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/action-parameters-unused/flow.arazzo.yaml");
+}
 mod arazzo_source_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/arazzo-source/flow.arazzo.yaml");
 }
