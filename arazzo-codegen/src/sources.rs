@@ -67,15 +67,16 @@ pub fn load_all(
         let kind = source.kind.as_ref().map_or("openapi", |k| k.value.as_str());
         if kind != "openapi" && kind != "arazzo" {
             let pos = source.kind.as_ref().map_or(source.url.pos, |k| k.pos);
-            let message = if kind == "asyncapi" {
-                format!(
+            let (message, hint) = if kind == "asyncapi" {
+                let message = format!(
                     "source description `{}` is an AsyncAPI description; AsyncAPI is not supported yet",
                     source.name.value
-                )
+                );
+                (message, None)
             } else {
-                format!("source description type `{kind}` is not supported")
+                let message = format!("source description type `{kind}` is not supported");
+                (message, suggest(kind, ["openapi", "arazzo"]))
             };
-            let hint = suggest(kind, ["openapi", "arazzo"]);
             diags.push(Diagnostic::new(file, Some(pos), message).with_hint(hint));
             continue;
         }

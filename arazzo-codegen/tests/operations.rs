@@ -191,7 +191,7 @@ workflows:
     assert_eq!(
         messages(&expansion.diagnostics),
         [
-            "events.arazzo.yml:5:52: source description `events` is an AsyncAPI description; AsyncAPI is not supported yet; expected one of `openapi`, `arazzo`",
+            "events.arazzo.yml:5:52: source description `events` is an AsyncAPI description; AsyncAPI is not supported yet",
             "events.arazzo.yml:10:22: operationId `listItemz` is not in items.openapi.yml; did you mean `listItems`?",
             "events.arazzo.yml:12:22: operationId `getItme` is not in items.openapi.yml; did you mean `getItem`?",
         ]
