@@ -235,6 +235,10 @@ async fn source_description_references_yield_the_id_or_the_field_as_written() {
     assert_eq!(out.url, "./jobs.openapi.yml");
     assert_eq!(out.r#type, "openapi");
     assert_eq!(out.operation, "listJobs");
+    // Fields after an operationId are the Operation Object's.
+    assert_eq!(out.operation_id, "listJobs");
+    assert_eq!(out.summary, "List the jobs");
+    assert_eq!(out.tag, "board");
 }
 
 // Arazzo 1.1.0 "Regex Conditions" and "JSONPath Conditions": "If the `context` evaluates to

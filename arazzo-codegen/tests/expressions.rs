@@ -413,7 +413,8 @@ fn goessner_jsonpath_runs_where_it_agrees_with_rfc_9535() {
 }
 
 // Arazzo 1.1.0 "Source Description Expression Resolution": (1) an operationId or workflowId,
-// (2) a field of the Source Description Object; anything else names nothing.
+// and the fields of that Operation Object after it, (2) a field of the Source Description
+// Object; anything else names nothing.
 #[test]
 fn source_description_references_that_name_nothing_are_errors() {
     let found = messages(
@@ -423,7 +424,7 @@ fn source_description_references_that_name_nothing_are_errors() {
             "",
             "",
             "      typo: $sourceDescriptions.jobs.urll
-      field: $sourceDescriptions.jobs.listJobs.operationId
+      field: $sourceDescriptions.jobs.listJobs.operationid
       source: $sourceDescriptions.job.url
       bare: $sourceDescriptions.jobs",
         ),
@@ -432,7 +433,7 @@ fn source_description_references_that_name_nothing_are_errors() {
         found,
         vec![
             "flow.arazzo.yml:30:13: source description `jobs` has no operation, workflow or field `urll`; did you mean `url`?",
-            "flow.arazzo.yml:31:14: source description `jobs` has no operation, workflow or field `listJobs.operationId`; `$sourceDescriptions.jobs.listJobs` yields the id `listJobs` itself; a reference has no fields",
+            "flow.arazzo.yml:31:14: operation `listJobs` of source description `jobs` has no field `operationid`; an Operation Object has fields such as `operationId`, `summary`, `description` and `tags`; `$sourceDescriptions.jobs.listJobs` alone yields the id",
             "flow.arazzo.yml:32:15: there is no source description `job`; did you mean `jobs`?",
             "flow.arazzo.yml:33:13: `$sourceDescriptions.jobs` must be followed by an operationId, a workflowId or a field; for example `$sourceDescriptions.jobs.url`",
         ]

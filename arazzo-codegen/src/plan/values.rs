@@ -514,6 +514,9 @@ impl Planner<'_> {
         if ids.contains(&reference) {
             return text(reference);
         }
+        if let Some(value) = self.operation_field(name, reference, pos) {
+            return value;
+        }
         match reference {
             "name" => text(&described.name.value),
             "url" => text(&described.url.value),
@@ -525,12 +528,7 @@ impl Planner<'_> {
             ),
             _ => {
                 let candidates = ids.iter().copied().chain(fields);
-                let hint = match expr::split_members(reference) {
-                    Some((id, _)) if ids.contains(&id) => Some(format!(
-                        "`$sourceDescriptions.{name}.{id}` yields the id `{id}` itself; a reference has no fields"
-                    )),
-                    _ => suggest(reference, candidates),
-                };
+                let hint = suggest(reference, candidates);
                 self.error(
                     pos,
                     format!(
@@ -541,6 +539,57 @@ impl Planner<'_> {
                 None
             }
         }
+    }
+
+    /// `$sourceDescriptions.NAME.OPERATION.FIELD…`: a member of the Operation Object an
+    /// operationId names (Arazzo 1.1 "Source Description Expression Resolution": the reference
+    /// resolves to the operation first, and the fields after it are read from it, as
+    /// `$sourceDescriptions.NAME.url` reads the Source Description Object's). The operationId is
+    /// the longest one the reference starts with (operationIds may hold dots). The value is
+    /// known at build time and emitted as a constant. `None` when the reference does not start
+    /// with an operationId of an OpenAPI source; `Some(None)` when the field is missing
+    /// (reported).
+    fn operation_field(
+        &mut self,
+        name: &str,
+        reference: &str,
+        pos: Pos,
+    ) -> Option<Option<ValuePlan>> {
+        let source = self.sources.iter().find(|s| s.name == name)?;
+        let api = &source.api;
+        let (operation, fields) = api
+            .operations
+            .iter()
+            .filter(|op| op.named)
+            .filter_map(|op| {
+                let rest = reference.strip_prefix(op.id.as_str())?.strip_prefix('.')?;
+                Some((op, rest))
+            })
+            .max_by_key(|(op, _)| op.id.len())?;
+        let mut node = api
+            .root
+            .get("paths")
+            .and_then(|paths| paths.get(&operation.path))
+            .map(|item| api.resolve(item))
+            .and_then(|item| item.get(&operation.method.to_ascii_lowercase()));
+        for field in fields.split('.') {
+            node = node.map(|n| api.resolve(n)).and_then(|n| match &n.kind {
+                Kind::Seq(items) => field.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => n.get(field),
+            });
+        }
+        let Some(node) = node else {
+            let id = &operation.id;
+            self.error(
+                pos,
+                format!("operation `{id}` of source description `{name}` has no field `{fields}`"),
+                Some(format!(
+                    "an Operation Object has fields such as `operationId`, `summary`, `description` and `tags`; `$sourceDescriptions.{name}.{id}` alone yields the id"
+                )),
+            );
+            return Some(None);
+        };
+        Some(Some(constant(api, node, 0)))
     }
 
     /// `$url`, `$method` or `$request.…` read after the step's request was sent.
@@ -658,5 +707,30 @@ impl Planner<'_> {
             certain,
             pointer: pointer.clone(),
         })
+    }
+}
+
+/// A value of an OpenAPI description as a constant of the plan, `$ref`s followed; nesting past
+/// 32 levels (a recursive schema) is cut to `null`.
+fn constant(api: &crate::openapi::OpenApi, node: &Node, depth: usize) -> ValuePlan {
+    let node = api.resolve(node);
+    if depth > 32 {
+        return ValuePlan::Literal(LiteralJson::Null);
+    }
+    match &node.kind {
+        Kind::Null => ValuePlan::Literal(LiteralJson::Null),
+        Kind::Bool(b) => ValuePlan::Literal(LiteralJson::Bool(*b)),
+        Kind::Int(i) => ValuePlan::Literal(LiteralJson::Int(*i)),
+        Kind::Float(f) => ValuePlan::Literal(LiteralJson::Float(*f)),
+        Kind::Str(text) => ValuePlan::Literal(LiteralJson::Str(text.clone())),
+        Kind::Seq(items) => {
+            ValuePlan::Array(items.iter().map(|i| constant(api, i, depth + 1)).collect())
+        }
+        Kind::Map(members) => ValuePlan::Object(
+            members
+                .iter()
+                .map(|(key, value)| (key.name.clone(), constant(api, value, depth + 1)))
+                .collect(),
+        ),
     }
 }
