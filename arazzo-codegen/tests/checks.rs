@@ -262,3 +262,26 @@ workflows:
         "{messages:?}"
     );
 }
+
+#[test]
+fn a_json_reference_in_a_parameter_points_at_arazzo_reuse() {
+    // Arazzo's Parameter Object has no `$ref`; reuse goes through a Reusable Object
+    // (`reference: $components.parameters.NAME`), which is what the hint says.
+    let dir = project(
+        "json-reference",
+        &document(
+            "          - {name: id, in: path, value: $inputs.id}\n          - $ref: ./parameter.yaml",
+            "            id: $inputs.id",
+        ),
+    );
+    let expansion = expand("flow.arazzo.yml", &Options::new(&dir));
+    let messages: Vec<String> = expansion
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        messages,
+        vec!["flow.arazzo.yml:18:13: unknown field `$ref` in a parameter; Arazzo reuses objects with `reference: $components.parameters.NAME` (parameters) or `reference: $components.successActions.NAME` / `failureActions.NAME` (actions); other objects are written in place".to_owned()]
+    );
+}

@@ -38,6 +38,11 @@ impl<'n, 'd> Fields<'n, 'd> {
             file,
         };
         fields.report_unknown();
+        // An object written as a JSON Reference is not there to check: its `$ref` was reported,
+        // and the fields it lacks would only repeat that.
+        if node.get("$ref").is_some() && !allowed.contains(&"$ref") {
+            return None;
+        }
         Some(fields)
     }
 
@@ -51,7 +56,15 @@ impl<'n, 'd> Fields<'n, 'd> {
                         Some(key.pos),
                         format!("unknown field `{}` in {}", key.name, self.what),
                     )
-                    .with_hint(suggest(&key.name, self.allowed.iter().copied())),
+                    .with_hint(if key.name == "$ref" {
+                        // JSON Reference is OpenAPI's; Arazzo reuses its objects otherwise.
+                        Some(
+                            "Arazzo reuses objects with `reference: $components.parameters.NAME` (parameters) or `reference: $components.successActions.NAME` / `failureActions.NAME` (actions); other objects are written in place"
+                                .to_owned(),
+                        )
+                    } else {
+                        suggest(&key.name, self.allowed.iter().copied())
+                    }),
                 );
             }
         }
