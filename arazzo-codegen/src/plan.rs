@@ -175,6 +175,8 @@ pub struct OperationPlan {
     pub path: String,
     /// Security alternatives, each a list of `(scheme name, kind)`.
     pub security: Vec<Vec<(String, SchemeKind)>>,
+    /// The `Accept` header: the media types the responses declare (none: `*/*`).
+    pub accept: Option<String>,
 }
 
 /// A step output: a typed local variable.
@@ -201,6 +203,9 @@ pub enum OutputSource {
     Header(String),
     /// `$response.body#POINTER`
     Body(String),
+    /// `$response.body` of a response declared as something other than JSON (text, XML,
+    /// binary): the body as text.
+    Text,
     /// `$outputs.NAME` of the workflow a step calls: the outputs struct's field.
     Nested(String),
     /// A value computed from what the step sent and received: `$url`, `$method`,
