@@ -15,6 +15,10 @@ mod files {
     arazzo_runtime::arazzo_workflow!("tests/fixtures/bodies/files.arazzo.yaml");
 }
 
+mod orders {
+    arazzo_runtime::arazzo_workflow!("tests/fixtures/bodies/orders.arazzo.yaml");
+}
+
 mod hooks {
     arazzo_runtime::arazzo_workflow!("tests/fixtures/bodies/hooks.arazzo.yaml");
 }
@@ -60,6 +64,21 @@ async fn health(State(accepts): State<Accepts>, headers: HeaderMap) -> StatusCod
     StatusCode::NO_CONTENT
 }
 
+/// `/orders/ID` as XML: `o-1` shipped to `acme` with items `A-1` and `B-2`, `o-2` pending,
+/// `broken` not well-formed.
+async fn order(Path(id): Path<String>) -> Response {
+    let xml = match id.as_str() {
+        "o-1" => {
+            r#"<order customer="acme"><status>shipped</status><items><item sku="A-1"/><item sku="B-2"/></items></order>"#
+        }
+        "o-2" => {
+            r#"<order customer="acme"><status>pending</status><items><item sku="C-3"/></items></order>"#
+        }
+        _ => "<order><status>shipped</status>",
+    };
+    ([(header::CONTENT_TYPE, "application/xml")], xml).into_response()
+}
+
 /// `/hooks/empty`: every nullable member `null`; any other id: every member set.
 async fn hook(Path(id): Path<String>) -> Response {
     let body = if id == "empty" {
@@ -77,6 +96,7 @@ async fn serve() -> (String, Accepts) {
         .route("/notes/{id}", get(note))
         .route("/health", get(health))
         .route("/hooks/{id}", get(hook))
+        .route("/orders/{id}", get(order))
         .with_state(accepts.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -90,6 +110,7 @@ fn client(base: &str) -> Client {
     Client::builder()
         .server("files", base)
         .server("hooks", base)
+        .server("orders", base)
         .build()
         .expect("client")
 }
@@ -205,4 +226,73 @@ async fn openapi_3_1_null_members_are_none() {
     assert_eq!(out.channel.as_deref(), Some("email"));
     assert_eq!(out.retries, Some(3));
     assert_eq!(out.owner_name.as_deref(), Some("ops"));
+}
+
+fn shipped(id: &str, customer: &str) -> orders::ShippedOrderInputs {
+    orders::ShippedOrderInputs {
+        id: id.into(),
+        customer: customer.into(),
+    }
+}
+
+/// Arazzo 1.1, XPath Conditions: a criterion passes when the expression is true by XPath's
+/// effective boolean value (a `true` comparison, a non-empty node sequence); Selector Objects of
+/// `type: xpath` give the selected node's string value, whatever the XPath version named.
+#[tokio::test]
+async fn xpath_criteria_hold_and_selectors_read_the_xml_body() {
+    let (base, _) = serve().await;
+    let out = orders::shipped_order(&client(&base), shipped("o-1", "acme"))
+        .await
+        .expect("o-1 is acme's and shipped");
+    assert_eq!(out.status, json!("shipped"));
+    assert_eq!(out.first_sku, json!("A-1"));
+    assert!(
+        out.xml.starts_with("<order customer=\"acme\">"),
+        "{}",
+        out.xml
+    );
+}
+
+#[tokio::test]
+async fn an_xpath_criterion_that_is_false_fails_the_step() {
+    let (base, _) = serve().await;
+    let error = orders::shipped_order(&client(&base), shipped("o-2", "acme"))
+        .await
+        .expect_err("o-2 is pending");
+    assert!(
+        matches!(&error, Error::CriterionFailed { criterion, .. } if *criterion == "/order/status = 'shipped'"),
+        "{error:?}"
+    );
+}
+
+/// Arazzo 1.1: embedded expressions are substituted into the condition before it is evaluated;
+/// the value stays inside the string literal it was written in, so a quote in it cannot turn the
+/// condition into another one.
+#[tokio::test]
+async fn an_embedded_value_in_an_xpath_condition_is_a_literal() {
+    let (base, _) = serve().await;
+    let client = client(&base);
+    let error = orders::shipped_order(&client, shipped("o-1", "nobody' or '1'='1"))
+        .await
+        .expect_err("the order is not nobody's, whatever the input's quotes say");
+    assert!(
+        matches!(&error, Error::CriterionFailed { criterion, .. } if criterion.contains("@customer")),
+        "{error:?}"
+    );
+    orders::shipped_order(&client, shipped("o-1", "ACME"))
+        .await
+        .expect_err("XPath compares strings by code point: `ACME` is not `acme`");
+}
+
+/// Arazzo 1.1, XPath Conditions: a context that cannot be evaluated makes the condition fail.
+#[tokio::test]
+async fn an_xpath_criterion_on_a_body_that_is_not_xml_fails() {
+    let (base, _) = serve().await;
+    let error = orders::shipped_order(&client(&base), shipped("broken", "acme"))
+        .await
+        .expect_err("the body is not well-formed XML");
+    assert!(
+        matches!(&error, Error::CriterionFailed { criterion, .. } if *criterion == "/order/status = 'shipped'"),
+        "{error:?}"
+    );
 }

@@ -12,6 +12,7 @@ mod checks;
 mod flow;
 mod step;
 mod values;
+mod xpath;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::expr;
@@ -304,6 +305,9 @@ pub enum Selection {
     JsonPath(String),
     /// The value at an RFC 6901 JSON pointer (`null` for none).
     Pointer(String),
+    /// The string value of the first item an XPath expression selects in XML text (`null` for
+    /// none).
+    XPath(String),
 }
 
 /// A literal value.
@@ -358,6 +362,27 @@ pub enum CheckPlan {
         /// The query (already checked to parse).
         query: String,
     },
+    /// An XPath expression whose result must be true by its effective boolean value.
+    XPath {
+        /// The XML text queried.
+        context: ValuePlan,
+        /// The expression (already checked to parse), with its embedded values.
+        expression: Vec<XPathPiece>,
+    },
+}
+
+/// A piece of an XPath condition.
+#[derive(Debug)]
+pub enum XPathPiece {
+    /// Text as written.
+    Text(String),
+    /// An embedded `{$…}` value, substituted as an XPath literal.
+    Value {
+        /// The value.
+        value: ValuePlan,
+        /// The quote of the string literal it stands in, `None` outside any literal.
+        quote: Option<char>,
+    },
 }
 
 /// A simple condition with its operands resolved.
@@ -409,6 +434,15 @@ impl CriterionPlan {
             CheckPlan::Simple(cond) => cond.any_value(test),
             CheckPlan::Regex { context, .. } | CheckPlan::JsonPath { context, .. } => {
                 context.any(test)
+            }
+            CheckPlan::XPath {
+                context,
+                expression,
+            } => {
+                context.any(test)
+                    || expression
+                        .iter()
+                        .any(|p| matches!(p, XPathPiece::Value { value, .. } if value.any(test)))
             }
         }
     }
