@@ -66,6 +66,8 @@ pub struct Operation {
     pub request_required: bool,
     /// `(status code or "default", JSON schema of the response body if any)`.
     pub responses: Vec<(String, Option<Node>)>,
+    /// `(status code or "default", media types of its `content`)`, same order as `responses`.
+    pub response_media: Vec<(String, Vec<String>)>,
     /// Effective security: alternatives of scheme-name sets.
     pub security: Vec<Vec<String>>,
     /// `summary`.
@@ -276,6 +278,7 @@ impl OpenApi {
                         (code.name.clone(), schema)
                     })
                     .collect();
+                let response_media = response_media(&root, op);
                 let security = op
                     .get("security")
                     .map(read_security)
@@ -295,6 +298,7 @@ impl OpenApi {
                     request_encodings,
                     request_required,
                     responses,
+                    response_media,
                     security,
                     summary: op.get("summary").and_then(Node::as_str).map(str::to_owned),
                 });
@@ -343,6 +347,41 @@ impl OpenApi {
             .and_then(Node::as_str)
             .and_then(|r| r.rsplit('/').next())
             .and_then(|name| name.split(crate::bundle::KEY_SUFFIX).next())
+    }
+}
+
+/// Every response's media types, by status code.
+fn response_media(root: &Node, op: &Node) -> Vec<(String, Vec<String>)> {
+    op.get("responses")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .map(|(code, response)| {
+            let media = resolve_in(root, response)
+                .get("content")
+                .and_then(Node::as_map)
+                .unwrap_or_default()
+                .iter()
+                .map(|(media, _)| media.name.clone())
+                .collect();
+            (code.name.clone(), media)
+        })
+        .collect()
+}
+
+impl Operation {
+    /// The `Accept` header: every media type the responses declare, once each, in document
+    /// order; `None` when they declare none (the request then accepts `*/*`).
+    pub fn accept(&self) -> Option<String> {
+        let mut seen: Vec<&str> = Vec::new();
+        for (_, media) in &self.response_media {
+            for m in media {
+                if !seen.contains(&m.as_str()) {
+                    seen.push(m);
+                }
+            }
+        }
+        (!seen.is_empty()).then(|| seen.join(", "))
     }
 }
 

@@ -14,6 +14,7 @@ mod flow;
 mod payload;
 mod step;
 mod values;
+mod xpath;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::expr;
@@ -227,6 +228,8 @@ pub struct OperationPlan {
     pub path: String,
     /// Security alternatives, each a list of `(scheme name, kind)`.
     pub security: Vec<Vec<(String, SchemeKind)>>,
+    /// The `Accept` header: the media types the responses declare (none: `*/*`).
+    pub accept: Option<String>,
 }
 
 /// A step output: a typed local variable.
@@ -253,6 +256,9 @@ pub enum OutputSource {
     Header(String),
     /// `$response.body#POINTER`
     Body(String),
+    /// `$response.body` of a response declared as something other than JSON (text, XML,
+    /// binary): the body as text.
+    Text,
     /// `$outputs.NAME` of the workflow a step calls: the outputs struct's field.
     Nested(String),
     /// A value computed from what the step sent and received: `$url`, `$method`,
@@ -347,6 +353,9 @@ pub enum Selection {
     JsonPath(String),
     /// The value at an RFC 6901 JSON pointer (`null` for none).
     Pointer(String),
+    /// The string value of the first item an XPath expression selects in XML text (`null` for
+    /// none).
+    XPath(String),
 }
 
 /// A literal value.
@@ -404,6 +413,27 @@ pub enum CheckPlan {
         query: String,
         /// The query's pieces when it embeds runtime expressions, empty when it does not.
         embedded: Vec<ConditionPiece>,
+    },
+    /// An XPath expression whose result must be true by its effective boolean value.
+    XPath {
+        /// The XML text queried.
+        context: ValuePlan,
+        /// The expression (already checked to parse), with its embedded values.
+        expression: Vec<XPathPiece>,
+    },
+}
+
+/// A piece of an XPath condition.
+#[derive(Debug)]
+pub enum XPathPiece {
+    /// Text as written.
+    Text(String),
+    /// An embedded `{$…}` value, substituted as an XPath literal.
+    Value {
+        /// The value.
+        value: ValuePlan,
+        /// The quote of the string literal it stands in, `None` outside any literal.
+        quote: Option<char>,
     },
 }
 
@@ -486,6 +516,15 @@ impl CriterionPlan {
                     || embedded
                         .iter()
                         .any(|p| matches!(p, ConditionPiece::Value(v, _) if v.any(test)))
+            }
+            CheckPlan::XPath {
+                context,
+                expression,
+            } => {
+                context.any(test)
+                    || expression
+                        .iter()
+                        .any(|p| matches!(p, XPathPiece::Value { value, .. } if value.any(test)))
             }
         }
     }

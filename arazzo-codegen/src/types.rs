@@ -210,6 +210,7 @@ impl TypeRegistry {
         let mut owner: Option<String> = None;
         let mut node = schema;
         let mut last_key: Option<String> = None;
+        let mut through_null = false;
         let tokens: Vec<String> = if pointer.is_empty() {
             Vec::new()
         } else {
@@ -224,6 +225,17 @@ impl TypeRegistry {
                 owner = Some(name.to_owned());
             }
             node = api.resolve(node);
+            // A nullable object (`oneOf: [{type: 'null'}, {$ref: …}]`): its members are the
+            // other schema's, and a `null` on the way leaves the output without a value.
+            if let Some(other) = null_alternative(api, node) {
+                node = api.resolve(other);
+                through_null = true;
+            } else if matches!(
+                node.get("nullable").map(|n| &n.kind),
+                Some(Kind::Bool(true))
+            ) {
+                through_null = true;
+            }
             let next = node
                 .get("properties")
                 .and_then(|p| p.get(token))
@@ -257,22 +269,32 @@ impl TypeRegistry {
             ),
             _ => name_hint.to_owned(),
         };
-        self.schema_type(api, node, &hint, 0)
+        match self.schema_type(api, node, &hint, 0) {
+            RustType::Option(ty) => RustType::Option(ty),
+            ty if through_null => RustType::Option(Box::new(ty)),
+            ty => ty,
+        }
     }
 
     fn schema_type(&mut self, api: &OpenApi, node: &Node, hint: &str, depth: usize) -> RustType {
         let node = api.resolve(node);
-        let nullable = matches!(
-            node.get("nullable").map(|n| &n.kind),
-            Some(Kind::Bool(true))
-        );
+        let (nullable, node) = match null_alternative(api, node) {
+            Some(other) => (true, api.resolve(other)),
+            None => (
+                matches!(
+                    node.get("nullable").map(|n| &n.kind),
+                    Some(Kind::Bool(true))
+                ),
+                node,
+            ),
+        };
         let ty = if depth > 8 {
             RustType::Json
         } else if let Some(values) = string_enum(node) {
             let doc = description(node);
             RustType::Named(self.add_enum(hint, values, doc))
         } else {
-            match node.get("type").and_then(Node::as_str) {
+            match single_type(node) {
                 Some("string") => RustType::String,
                 Some("integer") => RustType::I64,
                 Some("number") => RustType::F64,
@@ -297,12 +319,57 @@ impl TypeRegistry {
     }
 }
 
-fn string_enum(schema: &Node) -> Option<Vec<String>> {
-    if schema
-        .get("type")
-        .and_then(Node::as_str)
-        .is_some_and(|t| t != "string")
+/// OpenAPI 3.1 (JSON Schema) nullability, which has no `nullable` keyword: for
+/// `type: [T, 'null']` the schema itself, whose other type [`single_type`] reads; for `oneOf` /
+/// `anyOf` of `{type: 'null'}` and exactly one other schema, that other schema. `None` when the
+/// schema does not admit `null` this way.
+fn null_alternative<'a>(api: &'a OpenApi, schema: &'a Node) -> Option<&'a Node> {
+    if let Some(types) = schema.get("type").and_then(Node::as_seq) {
+        return types
+            .iter()
+            .any(|t| t.as_str() == Some("null"))
+            .then_some(schema);
+    }
+    let branches = ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|k| schema.get(k).and_then(Node::as_seq))?;
+    let is_null =
+        |branch: &Node| api.resolve(branch).get("type").and_then(Node::as_str) == Some("null");
+    if !branches.iter().any(is_null) {
+        return None;
+    }
+    match branches
+        .iter()
+        .filter(|b| !is_null(b))
+        .collect::<Vec<_>>()
+        .as_slice()
     {
+        [other] => Some(other),
+        _ => None,
+    }
+}
+
+/// The schema's one type other than `null`: `type: string`, or `type: [string, 'null']`.
+fn single_type(schema: &Node) -> Option<&str> {
+    let ty = schema.get("type")?;
+    if let Some(name) = ty.as_str() {
+        return Some(name);
+    }
+    match ty
+        .as_seq()?
+        .iter()
+        .filter_map(Node::as_str)
+        .filter(|t| *t != "null")
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+fn string_enum(schema: &Node) -> Option<Vec<String>> {
+    if single_type(schema).is_some_and(|t| t != "string") {
         return None;
     }
     let values = schema.get("enum")?.as_seq()?;

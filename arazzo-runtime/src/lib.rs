@@ -32,6 +32,8 @@ mod security;
 mod seek;
 mod sent;
 mod value;
+#[cfg(feature = "xpath")]
+mod xpath;
 
 pub use arazzo_macros::arazzo_workflow;
 pub use client::{
@@ -60,6 +62,8 @@ pub mod __private {
         query_component, replace, require_completed, select,
     };
     pub use crate::value::{TemplatePart, template, template_of_present, to_json, to_text};
+    #[cfg(feature = "xpath")]
+    pub use crate::xpath::{xpath_holds, xpath_literal, xpath_select};
     pub use serde;
     pub use serde_json;
     pub use serde_json_path::JsonPath;

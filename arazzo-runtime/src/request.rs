@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use tracing::Instrument as _;
 
@@ -30,6 +30,8 @@ pub struct StepRequest<'c> {
     /// Kept only when the step reads `$url`, `$method` or `$request.…` after sending.
     sent: Option<Box<SentRequest>>,
     timeout: Option<std::time::Duration>,
+    /// The media types the operation's responses declare (`Accept`).
+    accept: Option<&'static str>,
 }
 
 impl<'c> StepRequest<'c> {
@@ -52,6 +54,7 @@ impl<'c> StepRequest<'c> {
             body: None,
             sent: None,
             timeout: None,
+            accept: None,
         }
     }
 
@@ -121,6 +124,13 @@ impl<'c> StepRequest<'c> {
                 self.raw_query = to_text(other).filter(|q| !q.is_empty());
             }
         }
+    }
+
+    /// Asks for the media types the operation's responses declare (OpenAPI content
+    /// negotiation), e.g. `application/json, text/plain`, instead of `*/*`. An `Accept` header
+    /// parameter the workflow sets wins.
+    pub fn accept(&mut self, media_types: &'static str) {
+        self.accept = Some(media_types);
     }
 
     /// Aborts the exchange when it takes longer than `timeout` (a step's Arazzo 1.1 `timeout`);
@@ -281,6 +291,12 @@ impl<'c> StepRequest<'c> {
         headers.extend(std::mem::take(&mut self.headers));
         for (name, value) in applied.headers {
             headers.insert(name, value);
+        }
+        if let Some(accept) = self.accept
+            && !headers.contains_key(ACCEPT)
+            && let Ok(value) = HeaderValue::from_str(accept)
+        {
+            headers.insert(ACCEPT, value);
         }
         if let Some((name, value)) = crate::run::correlation(self.client)
             && !headers.contains_key(&name)

@@ -151,13 +151,35 @@ impl StepResponse {
             .is_none_or(|v| is_json_media_type(&String::from_utf8_lossy(v.as_bytes())))
     }
 
-    /// `$response.body#POINTER` for a condition: `null` when the body is not JSON or the pointer
-    /// finds nothing.
+    /// `$response.body#POINTER` for a condition: `null` when the pointer finds nothing. A body
+    /// that is not JSON (`text/plain`, XML, ...) is, as a whole (`$response.body`), its text; a
+    /// pointer into it finds nothing.
     pub fn body_at(&self, pointer: &str) -> Value {
-        self.body_json()
-            .and_then(|body| body.pointer(pointer))
-            .cloned()
-            .unwrap_or(Value::Null)
+        match self.body_json() {
+            Some(body) => body.pointer(pointer).cloned().unwrap_or(Value::Null),
+            None if pointer.is_empty() => self
+                .body_text()
+                .map_or(Value::Null, |text| Value::String(text.to_owned())),
+            None => Value::Null,
+        }
+    }
+
+    /// The body as text, when it is UTF-8.
+    pub fn body_text(&self) -> Option<&str> {
+        std::str::from_utf8(&self.body).ok()
+    }
+
+    /// A step output reading the whole body of a response the description declares as text or
+    /// binary (not JSON): the body as text. A body that is not UTF-8 is [`Error::Decode`].
+    pub fn text_output(&self, expression: &'static str) -> Result<String, Error> {
+        std::str::from_utf8(&self.body)
+            .map(str::to_owned)
+            .map_err(|e| {
+                self.decode_error(
+                    expression,
+                    format!("the response body is not UTF-8 text ({e})"),
+                )
+            })
     }
 
     /// The server's `Retry-After` (seconds or an HTTP date), if it sent one.

@@ -6,7 +6,7 @@ use quote::quote;
 use crate::expr::{CmpOp, Source};
 use crate::plan::{
     CheckPlan, CondPlan, ConditionPiece, CriterionPlan, Escape, LiteralJson, Selection,
-    TemplatePiece, ValuePlan,
+    TemplatePiece, ValuePlan, XPathPiece,
 };
 use crate::types::RustType;
 
@@ -152,6 +152,9 @@ pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
             let context = value_tokens(context, scope);
             match selection {
                 Selection::Pointer(pointer) => quote!(#rt::__private::pointer(&#context, #pointer)),
+                Selection::XPath(expression) => {
+                    quote!(#rt::__private::xpath_select(#expression, &#context))
+                }
                 Selection::JsonPath(query) => quote!({
                     static QUERY: ::std::sync::LazyLock<::std::option::Option<#rt::__private::JsonPath>> =
                         ::std::sync::LazyLock::new(|| #rt::__private::jsonpath(#query));
@@ -238,6 +241,14 @@ fn check_tokens(criterion: &CriterionPlan, scope: Scope) -> TokenStream {
                     .is_some_and(|text| PATTERN.as_ref().is_some_and(|re| re.is_match(&text)))
             })
         }
+        CheckPlan::XPath {
+            context,
+            expression,
+        } => {
+            let context = value_tokens(context, scope);
+            let expression = xpath_tokens(expression, scope);
+            quote!(#rt::__private::xpath_holds(#expression, &#context))
+        }
         CheckPlan::JsonPath { context, query, .. } => {
             let context = value_tokens(context, scope);
             quote!({
@@ -270,6 +281,29 @@ fn condition_parts(pieces: &[ConditionPiece], scope: Scope) -> Vec<TokenStream> 
             }
         })
         .collect()
+}
+
+/// An XPath condition's text at run time, a `&str`: its embedded values substituted as XPath
+/// literals.
+fn xpath_tokens(expression: &[XPathPiece], scope: Scope) -> TokenStream {
+    let rt = scope.rt;
+    if let [XPathPiece::Text(text)] = expression {
+        return quote!(#text);
+    }
+    let parts = expression.iter().map(|p| match p {
+        XPathPiece::Text(t) => quote!(#rt::__private::TemplatePart::Literal(#t)),
+        XPathPiece::Value { value, quote } => {
+            let value = value_tokens(value, scope);
+            let quote = match quote {
+                Some(q) => quote!(::std::option::Option::Some(#q)),
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(#rt::__private::TemplatePart::Value(
+                #rt::__private::serde_json::Value::String(#rt::__private::xpath_literal(&#value, #quote))
+            ))
+        }
+    });
+    quote!(&#rt::__private::template(&[#(#parts),*]))
 }
 
 /// `Some("criterion as written")` for the first criterion that does not hold, else `None`.

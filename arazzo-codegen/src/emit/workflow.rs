@@ -316,6 +316,7 @@ impl Machine<'_> {
                 });
                 let body = body.as_ref().map(|b| body_tokens(b, scope));
                 let keep = step.keeps_request.then(|| quote!(request.keep_sent();));
+                let accept = op.accept.as_ref().map(|a| quote!(request.accept(#a);));
                 let timeout = step.timeout_ms.map(|ms| {
                     let ms = u64::from(ms);
                     quote!(request.timeout(::std::time::Duration::from_millis(#ms));)
@@ -337,6 +338,7 @@ impl Machine<'_> {
                     static OPERATION: #rt::__private::Operation = #operation;
                     let mut request = #rt::__private::StepRequest::new(client, &OPERATION, #workflow, #step_id);
                     #keep
+                    #accept
                     #timeout
                     #(#params)*
                     #body
@@ -407,6 +409,7 @@ impl Machine<'_> {
                         quote!(response.body_output::<#ty>(#name, #expression, #pointer)?)
                     }
                 },
+                OutputSource::Text => quote!(response.text_output(#expression)?),
                 OutputSource::Nested(field) => {
                     let field = ident(field);
                     quote!(::std::clone::Clone::clone(&called.#field))

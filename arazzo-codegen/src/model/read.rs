@@ -579,6 +579,10 @@ fn read_target_type(r: &mut Fields) -> Result<Option<Spanned<TargetSelectorType>
     }))
 }
 
+/// The XPath versions of an expression type object (Arazzo 1.0.1 lists `xpath-30`, `xpath-20`,
+/// `xpath-10`; 1.1 adds `xpath-31`, the default).
+pub(super) const XPATH_VERSIONS: [&str; 4] = ["xpath-31", "xpath-30", "xpath-20", "xpath-10"];
+
 fn read_criterion(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Criterion> {
     let mut f = Fields::new(node, "a criterion", CRITERION_FIELDS, diags, file)?;
     let condition = f.req_string("condition");
@@ -605,7 +609,18 @@ fn read_criterion(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<Cr
                     let value = match (kind.value.as_str(), version.value.as_str()) {
                         ("jsonpath", "rfc9535") => CriterionKind::JsonPath,
                         ("jsonpath", GOESSNER) => CriterionKind::GoessnerJsonPath,
-                        ("xpath", _) => CriterionKind::XPath,
+                        // One XPath 3.1 engine evaluates them all (see the README).
+                        ("xpath", v) if XPATH_VERSIONS.contains(&v) => CriterionKind::XPath,
+                        ("xpath", _) => {
+                            t.error(
+                                version.pos,
+                                format!(
+                                    "`xpath` version `{}` is not supported; expected `xpath-30`, `xpath-20` or `xpath-10` (or `xpath-31`)",
+                                    version.value
+                                ),
+                            );
+                            return None;
+                        }
                         _ => {
                             t.error(
                                 version.pos,

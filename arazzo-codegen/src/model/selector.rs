@@ -70,10 +70,10 @@ fn selector_kind(
             return None;
         }
     };
-    let (value, supported) = match name.value.as_str() {
-        "jsonpath" => (SelectorKind::JsonPath, "rfc9535"),
-        "jsonpointer" => (SelectorKind::JsonPointer, "rfc6901"),
-        "xpath" => (SelectorKind::XPath, "xpath-31"),
+    let (value, supported): (_, &[&str]) = match name.value.as_str() {
+        "jsonpath" => (SelectorKind::JsonPath, &["rfc9535"]),
+        "jsonpointer" => (SelectorKind::JsonPointer, &["rfc6901"]),
+        "xpath" => (SelectorKind::XPath, &super::read::XPATH_VERSIONS),
         other => {
             diags.push(
                 Diagnostic::new(
@@ -88,15 +88,21 @@ fn selector_kind(
             return None;
         }
     };
-    if let Some(version) = version.filter(|v| v.value != supported) {
-        diags.push(Diagnostic::new(
-            file,
-            Some(version.pos),
-            format!(
-                "`{}` version `{}` is not supported; only `{supported}` is",
+    if let Some(version) = version.filter(|v| !supported.contains(&v.value.as_str())) {
+        let expected: Vec<String> = supported.iter().map(|v| format!("`{v}`")).collect();
+        let message = match expected.as_slice() {
+            [only] => format!(
+                "`{}` version `{}` is not supported; only {only} is",
                 name.value, version.value
             ),
-        ));
+            _ => format!(
+                "`{}` version `{}` is not supported; expected one of {}",
+                name.value,
+                version.value,
+                expected.join(", ")
+            ),
+        };
+        diags.push(Diagnostic::new(file, Some(version.pos), message));
         return None;
     }
     Some(Spanned {

@@ -254,6 +254,22 @@ impl<'a> Planner<'a> {
                 (Expr::Response(Source::Header(header)), _) => {
                     (OutputSource::Header(header), RustType::String)
                 }
+                (Expr::Response(Source::Body(pointer)), Some(Bound::Operation(_, op)))
+                    if let Some((code, media)) =
+                        non_json_success_media(op, required_status(step)) =>
+                {
+                    if pointer.as_deref().is_some_and(|p| !p.is_empty()) {
+                        self.error(
+                            expression.pos,
+                            format!(
+                                "`{}`: the `{code}` response of operation `{}` is `{media}`, not JSON, so a JSON pointer cannot reach into it",
+                                expression.value, op.id
+                            ),
+                            Some("read the whole body as text with `$response.body`".to_owned()),
+                        );
+                    }
+                    (OutputSource::Text, RustType::String)
+                }
                 (Expr::Response(Source::Body(pointer)), Some(Bound::Operation(source, op))) => {
                     let pointer = pointer.unwrap_or_default();
                     let status = required_status(step);
@@ -880,12 +896,13 @@ fn operation_plan(source: &LoadedSource, op: &Operation) -> OperationPlan {
         method: op.method.clone(),
         path: op.path.clone(),
         security,
+        accept: op.accept(),
     }
 }
 
-/// The JSON schema of the response a successful step gets: the status its criteria require
+/// The status code of the response a successful step gets: the status its criteria require
 /// (`$statusCode == 201`), else the first 2xx response, else `default`.
-fn success_schema(op: &Operation, wanted: Option<i64>) -> Option<&crate::load::Node> {
+fn success_response(op: &Operation, wanted: Option<i64>) -> Option<&str> {
     let pick = |code: &str| op.responses.iter().find(|(c, _)| c == code);
     let chosen = wanted
         .map(|code| code.to_string())
@@ -893,7 +910,28 @@ fn success_schema(op: &Operation, wanted: Option<i64>) -> Option<&crate::load::N
         .and_then(pick)
         .or_else(|| op.responses.iter().find(|(c, _)| c.starts_with('2')))
         .or_else(|| pick("default"));
-    chosen.and_then(|(_, schema)| schema.as_ref())
+    chosen.map(|(code, _)| code.as_str())
+}
+
+/// The JSON schema of the response a successful step gets ([`success_response`]).
+fn success_schema(op: &Operation, wanted: Option<i64>) -> Option<&crate::load::Node> {
+    let code = success_response(op, wanted)?;
+    op.responses
+        .iter()
+        .find(|(c, _)| c == code)
+        .and_then(|(_, schema)| schema.as_ref())
+}
+
+/// The media type of the response a successful step gets when it is declared and none of its
+/// media types is JSON (`text/plain`, `application/xml`, `application/octet-stream`): its body
+/// is read as text. `None` when it is JSON, may be, or says nothing.
+fn non_json_success_media(op: &Operation, wanted: Option<i64>) -> Option<(&str, &str)> {
+    let code = success_response(op, wanted)?;
+    let (_, media) = op.response_media.iter().find(|(c, _)| c == code)?;
+    if media.iter().any(|m| crate::openapi::is_json(m)) {
+        return None;
+    }
+    media.first().map(|m| (code, m.as_str()))
 }
 
 /// The status a step's success criteria require, when one says `$statusCode == N` (alone or in

@@ -79,15 +79,7 @@ impl Planner<'_> {
                     embedded,
                 }
             }
-            CriterionKind::XPath => {
-                self.error(
-                    criterion.kind.pos,
-                    "`xpath` criteria are not supported: no maintained Rust crate implements XPath 3.1"
-                        .to_owned(),
-                    Some("match the XML with a `regex` criterion instead".to_owned()),
-                );
-                return None;
-            }
+            CriterionKind::XPath => self.xpath_criterion(criterion, ctx)?,
             CriterionKind::Simple => {
                 let cond = match expr::parse_condition(&text) {
                     Ok(cond) => cond,
@@ -209,13 +201,10 @@ impl Planner<'_> {
                 Selection::Pointer(text.value.clone())
             }
             SelectorKind::XPath => {
-                self.error(
-                    selector.kind.pos,
-                    "`xpath` selectors are not supported: no maintained Rust crate implements XPath 3.1"
-                        .to_owned(),
-                    None,
-                );
-                return None;
+                if !self.xpath_selector(text) {
+                    return None;
+                }
+                Selection::XPath(text.value.clone())
             }
         };
         Some(ValuePlan::Select {
