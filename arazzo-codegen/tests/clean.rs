@@ -3,7 +3,7 @@
 //! descriptions it uses. Every document must expand without a single diagnostic, and what it
 //! expands to must be Rust.
 //!
-//! A document is any `*.arazzo.yaml`, `*.arazzo.yml` or `*.arazzo.json` in a folder; a folder
+//! A document is any `arazzo.yaml` or `*.arazzo.yaml` (`.yml`, `.json`) in a folder; a folder
 //! may hold several (documents that import each other). Documents may share the descriptions
 //! in `common/`.
 
@@ -17,9 +17,9 @@ fn clean() -> PathBuf {
 
 fn is_document(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    [".arazzo.yaml", ".arazzo.yml", ".arazzo.json"]
+    ["arazzo.yaml", "arazzo.yml", "arazzo.json"]
         .iter()
-        .any(|suffix| name.ends_with(suffix))
+        .any(|end| name == *end || name.ends_with(&format!(".{end}")))
 }
 
 /// Every document of the clean corpus, as (folder, file name), sorted.

@@ -89,8 +89,14 @@ mod negative_test_flow {
 mod nested_inputs_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/nested-inputs/flow.arazzo.yaml");
 }
+mod non_json_body_arazzo {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/non-json-body/arazzo.yml");
+}
 mod openapi_3_1_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/openapi-3-1/flow.arazzo.yaml");
+}
+mod openapi_3_1_null_arazzo {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/openapi-3-1-null/arazzo.yml");
 }
 mod operation_id_outputs_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/operation-id-outputs/flow.arazzo.yaml");
@@ -163,6 +169,12 @@ mod workflow_goto_loop_flow {
 }
 mod workflows_inputs_and_outputs_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/workflows-inputs-and-outputs/flow.arazzo.yaml");
+}
+mod xpath_criterion_arazzo {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/xpath-criterion/arazzo.yml");
+}
+mod xpath_selector_arazzo {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/xpath-selector/arazzo.yml");
 }
 
 fn main() {}
