@@ -307,6 +307,15 @@ impl Builder<'_> {
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => Ok(false),
             Event::StreamEnd | Event::DocumentEnd => Ok(self.root.is_some()),
             Event::Scalar(text, style, anchor, tag) => {
+                // A quoted scalar's position is its first character, not the quote, so that a
+                // column inside it (a condition's operand) counts from where the text starts.
+                let pos = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Pos {
+                        col: pos.col + 1,
+                        ..pos
+                    },
+                    _ => pos,
+                };
                 let kind = scalar(text, style, tag.as_deref().map(|t| t.suffix.as_str()));
                 self.complete(Node { pos, kind }, anchor)
             }

@@ -147,7 +147,7 @@ fn login_operation_path_without_its_method_and_a_remote_description() {
     assert_eq!(
         diagnostics(name, &broken),
         vec![
-            "login.arazzo.yml:36:20: `#/paths/~1pet~1findByStatus` does not reach an operation of source description `petStoreDescription`: it points at the path `/pet/findByStatus`, not at one of its operations; add the method: `#/paths/~1pet~1findByStatus/get`"
+            "login.arazzo.yml:36:21: `#/paths/~1pet~1findByStatus` does not reach an operation of source description `petStoreDescription`: it points at the path `/pet/findByStatus`, not at one of its operations; add the method: `#/paths/~1pet~1findByStatus/get`"
         ]
     );
 
@@ -213,7 +213,7 @@ fn bnpl_names_the_responses_parameters_payloads_and_outputs_do_not_have() {
             "bnpl.arazzo.yml:81:16: step `authenticateCustomerAndAuthorizeLoan` has no output `redirectAuthToken`; step `initiateBnplTransaction` has it: `$steps.initiateBnplTransaction.outputs.redirectAuthToken`",
             "bnpl.arazzo.yml:91:16: step `initiateBnplTransaction` has no output `loanTransactionId`; did you mean `loanTransactionResourceUrl`?",
             "bnpl.arazzo.yml:101:16: step `initiateBnplTransaction` has no output `loanTransactionId`; did you mean `loanTransactionResourceUrl`?",
-            "bnpl.arazzo.yml:104:18: the request body of operation `updateBnplLoanTransactionStatus` has no property `loanStatus`; did you mean `status`?",
+            "bnpl.arazzo.yml:104:19: the request body of operation `updateBnplLoanTransactionStatus` has no property `loanStatus`; did you mean `status`?",
             "bnpl.arazzo.yml:108:63: in `$steps.retrieveFinalizedPaymentPlan.finalizedPaymentPlan`: expected `outputs.NAME` here, found `finalizedPaymentPlan`; did you mean `outputs.finalizedPaymentPlan`?",
         ]
     );

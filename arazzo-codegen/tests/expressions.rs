@@ -320,7 +320,7 @@ fn misspelt_roots_in_a_payload_are_each_reported() {
         vec![
             "flow.arazzo.yml:17:20: in `$inptus.owner`: unknown runtime expression root `$inptus`; did you mean `$inputs`?",
             "flow.arazzo.yml:19:21: in `$respons.body`: unknown runtime expression root `$respons`; did you mean `$response`?",
-            "flow.arazzo.yml:20:27: in `{$step.create.outputs.id}`: unknown runtime expression root `$step`; did you mean `$steps`?",
+            "flow.arazzo.yml:20:28: in `{$step.create.outputs.id}`: unknown runtime expression root `$step`; did you mean `$steps`?",
         ]
     );
 }
@@ -353,11 +353,11 @@ fn expressions_embedded_in_regex_and_jsonpath_conditions_are_checked() {
     assert_eq!(
         found,
         vec![
-            "flow.arazzo.yml:22:48: `$inputs.wantd`: the workflow has no input `wantd`; did you mean `wanted`?",
-            "flow.arazzo.yml:25:47: `{$inputs.wanted}` stands outside a string literal of the JSONPath query, where only a number, a boolean or null fits, and it is text; quote it: `'{$inputs.wanted}'`",
-            "flow.arazzo.yml:28:24: `$.items[?(@.count > {$inputs.threshold})` is not an RFC 9535 JSONPath query: in long-hand segment, expected closing ']' (with a placeholder for each embedded value)",
-            "flow.arazzo.yml:31:24: the regex `^({$inputs.pattern}$` does not compile: unclosed group (with a placeholder for each embedded value)",
-            "flow.arazzo.yml:34:25: in `^{$inputs.pattern`: `{` opens an embedded expression that is never closed with `}`",
+            "flow.arazzo.yml:22:49: `$inputs.wantd`: the workflow has no input `wantd`; did you mean `wanted`?",
+            "flow.arazzo.yml:25:48: `{$inputs.wanted}` stands outside a string literal of the JSONPath query, where only a number, a boolean or null fits, and it is text; quote it: `'{$inputs.wanted}'`",
+            "flow.arazzo.yml:28:25: `$.items[?(@.count > {$inputs.threshold})` is not an RFC 9535 JSONPath query: in long-hand segment, expected closing ']' (with a placeholder for each embedded value)",
+            "flow.arazzo.yml:31:25: the regex `^({$inputs.pattern}$` does not compile: unclosed group (with a placeholder for each embedded value)",
+            "flow.arazzo.yml:34:26: in `^{$inputs.pattern`: `{` opens an embedded expression that is never closed with `}`",
         ]
     );
 }
@@ -400,14 +400,14 @@ fn goessner_jsonpath_runs_where_it_agrees_with_rfc_9535() {
     assert_eq!(
         found,
         vec![
-            "flow.arazzo.yml:22:31: `$.items[(@.length-1)].id` is not a JSONPath query in the syntax Goessner's dialect shares with RFC 9535: a script expression `[(…)]` is Goessner JSONPath only (JavaScript run by the implementation); RFC 9535 has none; select from the end with a negative index (`[-1]`) or a slice (`[-2:]`)"
+            "flow.arazzo.yml:22:32: `$.items[(@.length-1)].id` is not a JSONPath query in the syntax Goessner's dialect shares with RFC 9535: a script expression `[(…)]` is Goessner JSONPath only (JavaScript run by the implementation); RFC 9535 has none; select from the end with a negative index (`[-1]`) or a slice (`[-2:]`)"
         ]
     );
     let found = messages("goessner-length", &goessner("$[?(@.items.length > 1)]"));
     assert_eq!(
         found,
         vec![
-            "flow.arazzo.yml:22:35: `$[?(@.items.length > 1)]` is not a JSONPath query in the syntax Goessner's dialect shares with RFC 9535: `.length` is an array's length in Goessner JSONPath (JavaScript), but a member named `length` in RFC 9535; write `length(…)` for the length, `['length']` for a member of that name"
+            "flow.arazzo.yml:22:36: `$[?(@.items.length > 1)]` is not a JSONPath query in the syntax Goessner's dialect shares with RFC 9535: `.length` is an array's length in Goessner JSONPath (JavaScript), but a member named `length` in RFC 9535; write `length(…)` for the length, `['length']` for a member of that name"
         ]
     );
 }
