@@ -226,7 +226,7 @@ async fn payload_strings_that_are_no_expressions_are_sent_as_written() {
 // Arazzo 1.1.0 "Source Description Expression Resolution": an operationId first, then a field of
 // the Source Description Object, as written.
 #[tokio::test]
-async fn source_description_references_yield_the_id_or_the_field_as_written() {
+async fn source_description_and_component_references_yield_the_id_or_the_field_as_written() {
     let client = start().await;
     let out = board::describe_source(&client, board::DescribeSourceInputs {})
         .await
@@ -239,6 +239,13 @@ async fn source_description_references_yield_the_id_or_the_field_as_written() {
     assert_eq!(out.operation_id, "listJobs");
     assert_eq!(out.summary, "List the jobs");
     assert_eq!(out.tag, "board");
+    // Arazzo 1.1 "Components parameter": the Parameter Object, or a field of it; the name
+    // `page.size` holds a dot, so the longest name the reference starts with is the parameter.
+    assert_eq!(out.page_size, 25);
+    assert_eq!(
+        out.page_parameter,
+        json!({"name": "limit", "in": "query", "value": 25})
+    );
 }
 
 // Arazzo 1.1.0 "Regex Conditions" and "JSONPath Conditions": "If the `context` evaluates to

@@ -35,6 +35,9 @@ pub struct Document {
     pub sources: Vec<SourceDescription>,
     /// `workflows`.
     pub workflows: Vec<Workflow>,
+    /// `components.parameters`, by name: what `$components.parameters.NAME` reads outside a
+    /// `reference`.
+    pub component_parameters: Vec<(String, Parameter)>,
 }
 
 /// `info`.

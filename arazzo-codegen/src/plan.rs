@@ -636,6 +636,8 @@ struct Planner<'a> {
     self_uri: Option<String>,
     /// The document's Source Description Objects, as written.
     source_descriptions: &'a [crate::model::SourceDescription],
+    /// The document's reusable parameters, by name.
+    component_parameters: &'a [(String, crate::model::Parameter)],
     /// Outputs `$workflows.W.…` reads add to the steps of the workflow being planned that call
     /// `W`, by step index.
     hidden: Vec<calls::CalledValue>,
@@ -689,6 +691,7 @@ pub fn plan(
         arazzo_1_1: doc.arazzo.value.starts_with("1.1."),
         self_uri: doc.self_uri.as_ref().map(|u| u.value.clone()),
         source_descriptions: &doc.sources,
+        component_parameters: &doc.component_parameters,
         hidden: Vec::new(),
         kept_inputs: Vec::new(),
         loops: Vec::new(),

@@ -285,3 +285,38 @@ fn a_json_reference_in_a_parameter_points_at_arazzo_reuse() {
         vec!["flow.arazzo.yml:18:13: unknown field `$ref` in a parameter; Arazzo reuses objects with `reference: $components.parameters.NAME` (parameters) or `reference: $components.successActions.NAME` / `failureActions.NAME` (actions); other objects are written in place".to_owned()]
     );
 }
+
+#[test]
+fn a_component_parameter_read_as_a_value_must_exist_and_have_the_field() {
+    // Arazzo 1.1 "Components parameter": `$components.parameters.NAME` names a reusable
+    // parameter, whose fields are `name`, `in` and `value`.
+    let text = document(
+        "          - {name: id, in: path, value: $inputs.id}",
+        "            id: $inputs.id",
+    )
+    .replace(
+        "      id: $steps.tag.outputs.id\n",
+        "      id: $steps.tag.outputs.id
+      dry: $components.parameters.dryRun.value
+      wet: $components.parameters.wetRun.value
+      odd: $components.parameters.dryRun.valeu
+components:
+  parameters:
+    dryRun: {name: dryRun, in: query, value: true}
+",
+    );
+    let dir = project("component-values", &text);
+    let expansion = expand("flow.arazzo.yml", &Options::new(&dir));
+    let messages: Vec<String> = expansion
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            "flow.arazzo.yml:29:12: `$components.parameters.wetRun.value`: `components.parameters` has no `wetRun.value`; expected one of `dryRun`".to_owned(),
+            "flow.arazzo.yml:30:12: a Parameter Object has no field `valeu`; did you mean `value`?".to_owned(),
+        ]
+    );
+}

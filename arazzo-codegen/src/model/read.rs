@@ -137,6 +137,7 @@ pub fn read(root: &Node, file: &str, diags: &mut Diagnostics) -> Option<Document
         info: info.unwrap_or_default(),
         sources,
         workflows,
+        component_parameters: components.parameters,
     })
 }
 

@@ -436,11 +436,65 @@ impl Planner<'_> {
                 );
                 None
             }
+            Expr::Components { kind, name } if kind == "parameters" => {
+                self.component_parameter(name, pos, ctx)
+            }
             Expr::Components { .. } => {
                 self.error(
                     pos,
-                    "`$components` is only meaningful in a `reference`".to_owned(),
+                    "`$components.successActions` and `$components.failureActions` are only meaningful in a `reference`".to_owned(),
                     None,
+                );
+                None
+            }
+        }
+    }
+
+    /// `$components.parameters.NAME[.FIELD]` outside a `reference` (Arazzo 1.1 "Components
+    /// parameter: accesses a parameter defined within the Components Object"): the Parameter
+    /// Object as `{name, in, value}`, or one of those fields. Its `value` is resolved where the
+    /// expression is read, as it would be where the parameter is used. Component names may hold
+    /// dots, so the longest name the reference starts with is the parameter.
+    fn component_parameter(&mut self, reference: &str, pos: Pos, ctx: &Ctx) -> Option<ValuePlan> {
+        let parameters = self.component_parameters;
+        let found = parameters
+            .iter()
+            .filter_map(|(name, parameter)| {
+                let field = match reference.strip_prefix(name.as_str())? {
+                    "" => None,
+                    rest => Some(rest.strip_prefix('.')?),
+                };
+                Some((name, parameter, field))
+            })
+            .max_by_key(|(name, _, _)| name.len());
+        let Some((_, parameter, field)) = found else {
+            let hint = suggest(reference, parameters.iter().map(|(n, _)| n.as_str()));
+            self.error(
+                pos,
+                format!("`$components.parameters.{reference}`: `components.parameters` has no `{reference}`"),
+                hint,
+            );
+            return None;
+        };
+        let text = |value: &str| ValuePlan::Literal(LiteralJson::Str(value.to_owned()));
+        let location = parameter.location.as_ref().map(|l| text(&l.value));
+        match field {
+            None => {
+                let mut members = vec![("name".to_owned(), text(&parameter.name.value))];
+                if let Some(location) = location {
+                    members.push(("in".to_owned(), location));
+                }
+                members.push(("value".to_owned(), self.value_node(&parameter.value, ctx)?));
+                Some(ValuePlan::Object(members))
+            }
+            Some("name") => Some(text(&parameter.name.value)),
+            Some("in") if location.is_some() => location,
+            Some("value") => self.value_node(&parameter.value, ctx),
+            Some(other) => {
+                self.error(
+                    pos,
+                    format!("a Parameter Object has no field `{other}`"),
+                    suggest(other, ["name", "in", "value"]),
                 );
                 None
             }
