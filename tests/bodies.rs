@@ -1,6 +1,8 @@
 //! Response bodies that are not JSON, and OpenAPI 3.1 nullability, over real HTTP against a
 //! small server that answers with the body, media type and members each test chooses.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 
 use arazzo_runtime::{Client, Error};
@@ -98,11 +100,7 @@ async fn serve() -> (String, Accepts) {
         .route("/hooks/{id}", get(hook))
         .route("/orders/{id}", get(order))
         .with_state(accepts.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = format!("http://{}", support::serve(app).await);
     (base, accepts)
 }
 

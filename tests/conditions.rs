@@ -3,6 +3,8 @@
 //! `jsonpath` and `regex` conditions, Goessner JSONPath, `$`-strings that are data, and
 //! `$sourceDescriptions.NAME.X`.
 
+mod support;
+
 use arazzo_runtime::{Client, Error};
 use axum::Router;
 use axum::routing::get;
@@ -31,11 +33,7 @@ async fn start() -> Client {
                 |axum::Json(body): axum::Json<Value>| async move { axum::Json(body) },
             ),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = format!("http://{}", support::serve(app).await);
     Client::builder()
         .server("board", base)
         .build()

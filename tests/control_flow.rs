@@ -1,6 +1,8 @@
 //! Retry, goto, end, nested workflows, `dependsOn`, components and request bodies, run over real
 //! HTTP against a small jobs server whose answers each test chooses through the job's kind.
 
+mod support;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -141,11 +143,7 @@ impl Server {
             .route("/api/jobs/{id}/cancel", post(cancel))
             .route("/api/forms", post(form))
             .with_state(jobs.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let addr = support::serve(app).await;
         Self {
             base_url: format!("http://{addr}/api"),
             jobs,

@@ -2,6 +2,8 @@
 //! JSON pointers into inputs and step outputs, and `$sourceDescriptions.NAME.url`, over real HTTP
 //! against a server that echoes what it received.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -58,11 +60,7 @@ async fn start() -> String {
                 "late"
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}/api", listener.local_addr().expect("address"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = format!("http://{}/api", support::serve(app).await);
     base
 }
 

@@ -3,6 +3,8 @@
 //! description's `encoding` says, and optional values that are absent. Over real HTTP against a
 //! server that records every request.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 
 use arazzo_runtime::Client;
@@ -60,11 +62,7 @@ async fn start() -> (Client, Log) {
     let app = Router::new()
         .route("/api/{*rest}", any(record))
         .with_state(log.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}/api", listener.local_addr().expect("address"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = format!("http://{}/api", support::serve(app).await);
     let client = Client::builder()
         .server("recorder", &base)
         .build()

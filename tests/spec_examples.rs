@@ -6,6 +6,7 @@
 // Shared with `spec_bnpl.rs`, which uses parts this file does not.
 #[allow(dead_code)]
 mod spec_servers;
+mod support;
 
 use arazzo_runtime::{Client, Error};
 use serde_json::{Value, json};

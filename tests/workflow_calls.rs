@@ -3,6 +3,8 @@
 //! goes to itself, Arazzo 1.1 action parameters and cross-workflow step `dependsOn`, and `retry`
 //! actions whose step or workflow fails.
 
+mod support;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -103,11 +105,7 @@ impl Server {
             .route("/branches", post(post_branch))
             .route("/branches/{name}", delete(remove_branch))
             .with_state(seen.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let addr = support::serve(app).await;
         Self {
             base_url: format!("http://{addr}"),
             seen,

@@ -129,11 +129,7 @@ impl Server {
         let app = Router::new()
             .nest(prefix, routes)
             .layer(axum::middleware::from_fn_with_state(log.clone(), record));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let addr = crate::support::serve(app).await;
         Self {
             base_url: format!("http://{addr}{prefix}"),
             log,
