@@ -15,6 +15,7 @@ use crate::model::{Spanned, Step};
 use crate::openapi::{OpenApi, Operation, is_json};
 
 use super::Planner;
+use super::payload::essence;
 
 impl Planner<'_> {
     /// Reports a step output's `$response.body#POINTER` that the response schema rules out
@@ -272,14 +273,6 @@ pub(super) fn payload(
     payload: &Node,
     replaced: &[&str],
 ) -> Vec<Finding> {
-    let essence = |media: &str| {
-        media
-            .split(';')
-            .next()
-            .unwrap_or(media)
-            .trim()
-            .to_ascii_lowercase()
-    };
     let index = match content_type {
         Some(wanted) => op
             .request_media

@@ -148,7 +148,7 @@ impl Planner<'_> {
 }
 
 /// A media type without its parameters, lower case.
-fn essence(media: &str) -> String {
+pub(super) fn essence(media: &str) -> String {
     media
         .split(';')
         .next()
