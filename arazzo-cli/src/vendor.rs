@@ -412,11 +412,11 @@ fn compare(dir: &Path, fetched: &[Fetched]) -> Result<(), String> {
             lock_path.display()
         ));
     }
-    eprintln!(
-        "{}: {} files match what the servers serve",
-        lock_path.display(),
-        fetched.len()
-    );
+    let files = match fetched.len() {
+        1 => "1 file matches".to_owned(),
+        n => format!("{n} files match"),
+    };
+    eprintln!("{}: {files} what the servers serve", lock_path.display());
     Ok(())
 }
 
