@@ -158,12 +158,20 @@ pub fn expand_str(text: &str, path: &str, options: &Options) -> Expansion {
             None
         }
     };
+    let mut diagnostics = diags.into_vec();
+    for d in diagnostics.iter_mut().filter(|d| d.file == shown) {
+        if let Some(pos) = d.pos.and_then(|pos| load::unfold(text, pos)) {
+            d.pos = Some(pos);
+        }
+    }
     Expansion {
         // Tokens only when nothing was reported.
-        tokens: tokens.filter(|_| diags.is_empty()).unwrap_or_default(),
+        tokens: tokens
+            .filter(|_| diagnostics.is_empty())
+            .unwrap_or_default(),
         stubs,
         files,
-        diagnostics: diags.into_vec(),
+        diagnostics,
     }
 }
 

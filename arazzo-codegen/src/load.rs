@@ -535,6 +535,66 @@ fn scalar(text: std::borrow::Cow<'_, str>, style: ScalarStyle, tag: Option<&str>
     Kind::Str(text.into_owned())
 }
 
+/// Where in `text` a position computed inside a scalar that spans several lines really is.
+///
+/// The generator places a mistake inside a value (an operand of a condition) at the value's
+/// start plus the offset into its text. For a scalar folded from several lines (a plain or
+/// quoted one that wraps, or a `|` / `>` block) that lands past the end of its first line; this
+/// walks the source from the scalar's start, counting each line break with the indentation
+/// around it as the one character it folds to, and returns the line and column the offset
+/// reaches. `None` when `pos` is a real position already, or no such scalar starts on its line.
+pub fn unfold(text: &str, pos: Pos) -> Option<Pos> {
+    let line_text = text.lines().nth(pos.line.checked_sub(1)?)?;
+    if pos.col <= line_text.chars().count() + 1 {
+        return None;
+    }
+    let mut parser = Parser::new_from_str(text);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let Event::Scalar(_, style, ..) = event else {
+            continue;
+        };
+        if span.start.line() != pos.line || span.end.line() == span.start.line() {
+            continue;
+        }
+        // A quoted scalar's text starts after its quote; a block scalar's span starts at its text.
+        let start = span.start.col() + 1;
+        let content_col = match style {
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => start + 1,
+            _ => start,
+        };
+        let Some(offset) = pos.col.checked_sub(content_col) else {
+            continue;
+        };
+        return walk_folded(text, pos.line, content_col, offset);
+    }
+    None
+}
+
+/// Walks `offset` characters of folded text from line `line`, column `col` (both 1-based).
+fn walk_folded(text: &str, mut line: usize, mut col: usize, offset: usize) -> Option<Pos> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut left = offset;
+    loop {
+        let chars: Vec<char> = lines.get(line - 1)?.chars().collect();
+        let end = chars
+            .iter()
+            .rposition(|c| !c.is_whitespace())
+            .map_or(0, |i| i + 1);
+        let here = end.saturating_sub(col - 1);
+        if left < here {
+            return Some(Pos {
+                line,
+                col: col + left,
+            });
+        }
+        // The rest of this line, then the break it folds to.
+        left = left.checked_sub(here + 1)?;
+        line += 1;
+        let next = lines.get(line - 1)?;
+        col = next.chars().take_while(|c| c.is_whitespace()).count() + 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -320,3 +320,40 @@ components:
         ]
     );
 }
+
+#[test]
+fn a_mistake_inside_a_condition_written_over_several_lines_is_placed_where_it_is() {
+    // A folded block, a plain scalar that wraps and a quoted one that wraps: each `"` is
+    // reported at its own line and column, not past the end of the condition's first line.
+    let text = r#"arazzo: 1.0.1
+info: {title: Folded, version: "1"}
+sourceDescriptions:
+  - {name: things, url: things.openapi.yml, type: openapi}
+workflows:
+  - workflowId: tag-thing
+    steps:
+      - stepId: tag
+        operationId: tagThing
+        parameters:
+          - {name: id, in: path, value: t-1}
+        successCriteria:
+          - condition: >-
+              $statusCode == 200 &&
+              $response.body#/id == "a"
+          - condition: $statusCode == 200
+              && $response.body#/id == "b"
+          - condition: '$statusCode == 200
+              && $response.body#/id == "c"'
+"#;
+    let dir = project("folded", text);
+    let expansion = expand("flow.arazzo.yml", &Options::new(&dir));
+    let places: Vec<String> = expansion
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let pos = d.pos.expect("a position");
+            format!("{}:{}", pos.line, pos.col)
+        })
+        .collect();
+    assert_eq!(places, ["15:37", "17:40", "19:40"]);
+}
