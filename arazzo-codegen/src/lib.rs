@@ -271,7 +271,7 @@ pub fn expand_to_string(path: &str, options: &Options) -> Result<String, Vec<Dia
 }
 
 /// `path` relative to `base`, with `..` segments folded: `openapi/x.yml` inside `base`,
-/// `../shared/x.yml` beside it. Diagnostics show this rather than an absolute path, so that
+/// `../common/x.yml` beside it. Diagnostics show this rather than an absolute path, so that
 /// messages do not depend on where the project is checked out.
 pub fn display_path(path: &Path, base: &Path) -> String {
     let normal = normalize(path);

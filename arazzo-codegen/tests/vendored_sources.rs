@@ -242,7 +242,7 @@ info: {title: Main, version: '1'}
 sourceDescriptions:
 - name: simFlows
   type: arazzo
-  url: ../shared/sims.arazzo.yml
+  url: ../library/sims.arazzo.yml
 workflows:
 - workflowId: status-of
   steps:
@@ -256,7 +256,7 @@ workflows:
         &[
             ("flows/main.yml", main),
             ("flows/arazzo.lock", &lock().to_text()),
-            ("shared/sims.arazzo.yml", &arazzo(&[URL])),
+            ("library/sims.arazzo.yml", &arazzo(&[URL])),
         ],
     );
     let expansion = expand("flows/main.yml", &Options::new(dir.path()));
