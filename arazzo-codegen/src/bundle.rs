@@ -63,6 +63,7 @@ pub(crate) fn bundle(
     let mut trees = vec![root];
     let mut problems = Vec::new();
     let mut failed = Vec::new();
+    let mut unreadable = Unreadable::default();
     let mut at = 0;
     while at < trees.len() {
         let mut tree = std::mem::replace(&mut trees[at], null());
@@ -74,6 +75,7 @@ pub(crate) fn bundle(
             show,
             problems: &mut problems,
             failed: &mut failed,
+            unreadable: &mut unreadable,
         };
         walk.node(&mut tree);
         trees[at] = tree;
@@ -109,6 +111,14 @@ pub(crate) fn bundle(
             },
         ));
     }
+    if let Some(first) = unreadable.first.and_then(|i| problems.get_mut(i))
+        && unreadable.more > 0
+    {
+        first.hint = Some(format!(
+            "{} more `$ref`s of this description point to files that cannot be read either",
+            unreadable.more
+        ));
+    }
     Bundled {
         root,
         files,
@@ -133,6 +143,16 @@ struct Walk<'w> {
     problems: &'w mut Vec<Diagnostic>,
     /// Files that could not be brought in (reported once).
     failed: &'w mut Vec<PathBuf>,
+    unreadable: &'w mut Unreadable,
+}
+
+/// Files missing from a split description usually share one cause (a folder not copied), so
+/// they are one problem: the first, and how many more it stands for.
+#[derive(Default)]
+struct Unreadable {
+    /// The first one's index in the problems.
+    first: Option<usize>,
+    more: usize,
 }
 
 /// The file types a reference is followed into.
@@ -221,12 +241,20 @@ impl Walk<'_> {
                 Some(self.documents.len() - 1)
             }
             Err(problem) => {
+                self.failed.push(path);
                 let problem = match problem {
                     Problem::Here(message) => Diagnostic::new(&referring_shown, Some(pos), message),
                     Problem::There(diagnostic) => diagnostic,
+                    Problem::Unreadable(_) if self.unreadable.first.is_some() => {
+                        self.unreadable.more += 1;
+                        return None;
+                    }
+                    Problem::Unreadable(message) => {
+                        self.unreadable.first = Some(self.problems.len());
+                        Diagnostic::new(&referring_shown, Some(pos), message)
+                    }
                 };
                 self.problems.push(problem);
-                self.failed.push(path);
                 None
             }
         }
@@ -246,7 +274,7 @@ impl Walk<'_> {
             )));
         }
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Problem::Here(format!(
+            Problem::Unreadable(format!(
                 "cannot read `{shown}`, which `$ref: {file}` points to: {}",
                 crate::diag::io_reason(&e)
             ))
@@ -274,9 +302,11 @@ impl Walk<'_> {
     }
 }
 
-/// Why a file was not brought in: a message for the `$ref` that names it, or a mistake inside
-/// it (its YAML), reported where it is.
+/// Why a file was not brought in: a message for the `$ref` that names it, the same for a file
+/// that cannot be read (see [`Unreadable`]), or a mistake inside it (its YAML), reported where
+/// it is.
 enum Problem {
     Here(String),
+    Unreadable(String),
     There(Diagnostic),
 }

@@ -178,7 +178,9 @@ fn locked_copy(
     }
     let lock = read_lock(lock_path, shown_lock)?
         .ok_or_else(|| site.not_locked(&format!("there is no `{shown_lock}`")))?;
-    files.push(lock_path.to_owned());
+    if !files.iter().any(|f| f == lock_path) {
+        files.push(lock_path.to_owned());
+    }
     let entry = lock
         .entry(url)
         .ok_or_else(|| site.not_locked(&format!("`{shown_lock}` does not list it")))?;

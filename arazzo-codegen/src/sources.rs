@@ -147,7 +147,9 @@ pub fn load_all(
             Ok(api) => {
                 files.push(path);
                 files.extend(api.files.iter().cloned());
-                report_reference_problems(&api.reference_problems, diags);
+                for problem in &api.reference_problems {
+                    diags.push(problem.clone());
+                }
                 loaded.openapi.push(LoadedSource {
                     name: source.name.value.clone(),
                     api,
@@ -186,31 +188,5 @@ fn relative_base(doc: &Document, document_dir: &Path) -> PathBuf {
     match reference.rsplit_once('/') {
         Some((dir, _)) => document_dir.join(dir),
         None => document_dir.to_owned(),
-    }
-}
-
-/// Reports the `$ref`s of a split description that could not be followed. Files missing from
-/// it usually share one cause (a folder not copied), so they are one error, at the first, with
-/// how many more it stands for; every other problem (a file outside the crate) is its own.
-fn report_reference_problems(problems: &[Diagnostic], diags: &mut Diagnostics) {
-    let (missing, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = problems
-        .iter()
-        .partition(|p| p.message.starts_with("cannot read `"));
-    if let Some((first, rest)) = missing.split_first() {
-        let mut problem = (*first).clone();
-        if !rest.is_empty() {
-            let more = format!(
-                "{} more `$ref`s of this description point to files that cannot be read either",
-                rest.len()
-            );
-            problem.hint = Some(match problem.hint.take() {
-                Some(hint) => format!("{hint}; {more}"),
-                None => more,
-            });
-        }
-        diags.push(problem);
-    }
-    for problem in others {
-        diags.push(problem.clone());
     }
 }
