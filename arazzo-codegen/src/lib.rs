@@ -159,11 +159,13 @@ pub fn expand_str(text: &str, path: &str, options: &Options) -> Expansion {
         }
     };
     let mut diagnostics = diags.into_vec();
-    for d in diagnostics.iter_mut().filter(|d| d.file == shown) {
-        if let Some(pos) = d.pos.and_then(|pos| load::unfold(text, pos)) {
-            d.pos = Some(pos);
-        }
-    }
+    load::unfold(
+        text,
+        diagnostics
+            .iter_mut()
+            .filter(|d| d.file == shown)
+            .filter_map(|d| d.pos.as_mut()),
+    );
     Expansion {
         // Tokens only when nothing was reported.
         tokens: tokens

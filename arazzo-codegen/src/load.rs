@@ -535,44 +535,57 @@ fn scalar(text: std::borrow::Cow<'_, str>, style: ScalarStyle, tag: Option<&str>
     Kind::Str(text.into_owned())
 }
 
-/// Where in `text` a position computed inside a scalar that spans several lines really is.
+/// Moves each position in `positions` computed inside a scalar that spans several lines to
+/// where it really is in `text`.
 ///
 /// The generator places a mistake inside a value (an operand of a condition) at the value's
 /// start plus the offset into its text. For a scalar folded from several lines (a plain or
 /// quoted one that wraps, or a `|` / `>` block) that lands past the end of its first line; this
 /// walks the source from the scalar's start, counting each line break with the indentation
-/// around it as the one character it folds to, and returns the line and column the offset
-/// reaches. `None` when `pos` is a real position already, or no such scalar starts on its line.
-pub fn unfold(text: &str, pos: Pos) -> Option<Pos> {
-    let line_text = text.lines().nth(pos.line.checked_sub(1)?)?;
-    if pos.col <= line_text.chars().count() + 1 {
-        return None;
+/// around it as the one character it folds to. Positions inside their line are left alone; the
+/// text is parsed again only when one is not.
+pub fn unfold<'p>(text: &str, positions: impl IntoIterator<Item = &'p mut Pos>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let past_end = |pos: &Pos| {
+        pos.line
+            .checked_sub(1)
+            .and_then(|i| lines.get(i))
+            .is_some_and(|line| pos.col > line.chars().count() + 1)
+    };
+    let moved: Vec<&mut Pos> = positions.into_iter().filter(|p| past_end(p)).collect();
+    if moved.is_empty() {
+        return;
     }
+    // Where each scalar that spans several lines starts: its line and its text's column.
+    let mut starts = Vec::new();
     let mut parser = Parser::new_from_str(text);
     while let Some(Ok((event, span))) = parser.next_event() {
-        let Event::Scalar(_, style, ..) = event else {
-            continue;
-        };
-        if span.start.line() != pos.line || span.end.line() == span.start.line() {
-            continue;
+        if let Event::Scalar(_, style, ..) = event
+            && span.end.line() != span.start.line()
+        {
+            // A quoted scalar's text starts after its quote; a block scalar's span starts at
+            // its text.
+            let start = span.start.col() + 1;
+            let col = match style {
+                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => start + 1,
+                _ => start,
+            };
+            starts.push((span.start.line(), col));
         }
-        // A quoted scalar's text starts after its quote; a block scalar's span starts at its text.
-        let start = span.start.col() + 1;
-        let content_col = match style {
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => start + 1,
-            _ => start,
-        };
-        let Some(offset) = pos.col.checked_sub(content_col) else {
-            continue;
-        };
-        return walk_folded(text, pos.line, content_col, offset);
     }
-    None
+    for pos in moved {
+        let found = starts
+            .iter()
+            .find(|(line, col)| *line == pos.line && *col <= pos.col)
+            .and_then(|&(line, col)| walk_folded(&lines, line, col, pos.col - col));
+        if let Some(found) = found {
+            *pos = found;
+        }
+    }
 }
 
 /// Walks `offset` characters of folded text from line `line`, column `col` (both 1-based).
-fn walk_folded(text: &str, mut line: usize, mut col: usize, offset: usize) -> Option<Pos> {
-    let lines: Vec<&str> = text.lines().collect();
+fn walk_folded(lines: &[&str], mut line: usize, mut col: usize, offset: usize) -> Option<Pos> {
     let mut left = offset;
     loop {
         let chars: Vec<char> = lines.get(line - 1)?.chars().collect();
