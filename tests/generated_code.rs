@@ -32,3 +32,20 @@ fn register_subscriber_to_group() {
         "workflows/arazzo/soracom-register-subscriber-to-group-workflow.yml"
     ));
 }
+
+#[test]
+fn sps_subscription_lifecycle() {
+    insta::assert_snapshot!(generated(
+        "workflows/arazzo/sps-subscription-lifecycle.arazzo.yaml"
+    ));
+}
+
+#[test]
+fn flow_jobs() {
+    insta::assert_snapshot!(generated("tests/fixtures/flow/jobs.arazzo.yaml"));
+}
+
+#[test]
+fn flow_orchestrate() {
+    insta::assert_snapshot!(generated("tests/fixtures/flow/orchestrate.arazzo.yaml"));
+}
