@@ -6,12 +6,16 @@
 //! operation index of each source description) → [`plan`] (references checked, types chosen,
 //! requests and criteria compiled to a plan) → [`emit`] (tokens). Every stage collects
 //! [`Diagnostic`]s instead of stopping at the first mistake.
+//!
+//! [`expand`] gives the tokens the macro emits; [`Generator`] writes the same code as a file,
+//! from a `build.rs` or for `arazzo generate`.
 
 mod bundle;
 pub mod cache;
 pub mod diag;
 pub mod emit;
 pub mod expr;
+mod generator;
 pub mod load;
 pub mod lock;
 pub mod model;
@@ -28,6 +32,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use diag::{Diagnostic, Pos};
+pub use generator::{Generated, Generator};
 
 /// How to expand a document.
 #[derive(Debug, Clone)]

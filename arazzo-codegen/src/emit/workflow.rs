@@ -118,12 +118,15 @@ pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
             unused_mut,
             unused_assignments,
             unreachable_code,
+            // Locals are `step__output`; a file of generated code is linted like the crate's own.
+            non_snake_case,
             clippy::clone_on_copy,
             clippy::redundant_clone,
             clippy::never_loop,
             clippy::match_single_binding,
             clippy::needless_return,
-            clippy::diverging_sub_expression
+            clippy::diverging_sub_expression,
+            clippy::nonminimal_bool
         )]
         pub async fn #fn_name(
             client: &#rt::Client,
