@@ -2,11 +2,13 @@
 //!
 //! `arazzo check FILE...` reports every mistake in the documents as `file:line:col: error: ...`
 //! (or JSON with `--format json`), for editors, CI and pre-commit hooks; `arazzo expand FILE`
-//! prints the Rust code the macro would generate; `arazzo vendor FILE...` downloads the remote
+//! prints the Rust code the macro would generate; `arazzo generate FILE... -o OUT` writes it as a
+//! file to check in (`--check` says whether that file is stale); `arazzo vendor FILE...` downloads the remote
 //! source descriptions a document names, once, so that builds never need the network. Paths are
 //! relative to the current directory, as the macro's are relative to the crate's manifest
 //! directory.
 
+mod generate;
 mod vendor;
 
 use std::io::Write;
@@ -38,6 +40,23 @@ enum Command {
     Expand {
         /// The Arazzo document, relative to the current directory.
         file: String,
+    },
+    /// Write the Rust code `arazzo_workflow!` generates for the documents to a file to check
+    /// in (or to standard output), with a header saying how to regenerate it.
+    Generate {
+        /// The file to write, e.g. `src/workflows.rs`.
+        #[arg(short, long)]
+        output: Option<String>,
+        /// Compare with the file instead of writing it; exit 1 when it is stale.
+        #[arg(long, requires = "output")]
+        check: bool,
+        /// The path generated code uses for the runtime crate, as the macro's `runtime = ...`.
+        #[arg(long)]
+        runtime: Option<String>,
+        /// Arazzo documents, relative to the current directory; their code is written one
+        /// after the other.
+        #[arg(required = true)]
+        files: Vec<String>,
     },
     /// Download the remote source descriptions of the documents (and the files their `$ref`s
     /// reach) into `arazzo-vendor/` beside each, and record them in `arazzo.lock`. The only
@@ -75,6 +94,18 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { format, files } => check(&files, format, &options),
         Command::Expand { file } => expand(&file, &options),
+        Command::Generate {
+            output,
+            check,
+            runtime,
+            files,
+        } => generate::run(&generate::Request {
+            dir: &options.manifest_dir,
+            files: &files,
+            output: output.as_deref(),
+            check,
+            runtime: runtime.as_deref(),
+        }),
         Command::Vendor { check, files } => vendor::run(&files, check),
     }
 }
