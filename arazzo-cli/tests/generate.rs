@@ -175,3 +175,26 @@ fn check_needs_an_output_file() {
     let usage = arazzo(&["generate", "--check", SEEDS[0]]);
     assert_eq!(usage.status.code(), Some(2), "{}", stderr(&usage));
 }
+
+#[test]
+fn a_renamed_runtime_is_used_and_named_in_the_header() {
+    let printed = arazzo(&["generate", "--runtime", "my_runtime", SEEDS[0]]);
+    assert_eq!(printed.status.code(), Some(0), "{}", stderr(&printed));
+    let code = String::from_utf8_lossy(&printed.stdout);
+    assert!(
+        code.contains(&format!(
+            "//     arazzo generate --runtime my_runtime {}",
+            SEEDS[0]
+        )),
+        "{code}"
+    );
+    assert!(code.contains("my_runtime::Client"), "{code}");
+    // Code, not rustdoc: the workflow's doc names `arazzo_runtime::Error` as the macro's does.
+    assert!(
+        !code
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("///"))
+            .any(|line| line.contains("arazzo_runtime")),
+        "{code}"
+    );
+}

@@ -82,11 +82,6 @@ impl Generator {
         self
     }
 
-    /// The documents added, as given.
-    pub fn documents(&self) -> &[String] {
-        &self.documents
-    }
-
     /// Expands every document and pretty-prints the items. Every document is checked, so the
     /// diagnostics are those of all of them at once.
     pub fn generate(&self) -> Generated {
