@@ -147,6 +147,19 @@ fn check_passes_on_a_current_file_and_fails_on_a_stale_or_missing_one() {
     );
     assert_eq!(text(&file), edited, "--check writes nothing");
 
+    // Reformatted by rustfmt (as `cargo fmt` does to every file of a crate), it is current.
+    let written = arazzo(&["generate", seed, "-o", file_arg]);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let as_written = text(&file);
+    let formatted = Command::new("rustfmt")
+        .args(["--edition", "2024", file_arg])
+        .status()
+        .expect("rustfmt runs");
+    assert!(formatted.success());
+    assert_ne!(text(&file), as_written, "rustfmt changed the layout");
+    let current = arazzo(&["generate", "--check", seed, "-o", file_arg]);
+    assert_eq!(current.status.code(), Some(0), "{}", stderr(&current));
+
     // Line endings turned into CRLF by a checkout do not make it stale.
     let written = arazzo(&["generate", seed, "-o", file_arg]);
     assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));

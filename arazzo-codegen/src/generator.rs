@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 use crate::{Diagnostic, Options};
 
@@ -191,6 +191,20 @@ impl Generator {
 }
 
 impl Generated {
+    /// Whether `text`, a file written from this code earlier, still has the same items:
+    /// layout, `//` comments and the commas a formatter adds before a closing bracket do not
+    /// count, so a file reformatted by rustfmt since is still current. Text that does not even
+    /// lex as Rust is not.
+    pub fn has_same_items(&self, text: &str) -> bool {
+        match (
+            text.parse::<TokenStream>(),
+            self.code.parse::<TokenStream>(),
+        ) {
+            (Ok(theirs), Ok(ours)) => words(theirs) == words(ours),
+            _ => false,
+        }
+    }
+
     /// `header` (comment lines) followed by the code: the text of the `.rs` file. Comments only,
     /// no inner attributes, so the file works with `include!` as well as as a module.
     pub fn file_text(&self, header: &str) -> String {
@@ -204,6 +218,43 @@ impl Generated {
         }
         text.push_str(&self.code);
         text
+    }
+}
+
+/// The tokens as words, without what a formatter may change: the spacing of punctuation and a
+/// comma closing a group or a list of generic arguments (rustfmt adds one inside a
+/// `#[derive(...)]` written over several lines, and drops one before `>`).
+fn words(tokens: TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    push_words(tokens, &mut out);
+    out
+}
+
+fn push_words(tokens: TokenStream, out: &mut Vec<String>) {
+    let mut tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    if matches!(tokens.last(), Some(TokenTree::Punct(p)) if p.as_char() == ',') {
+        tokens.pop();
+    }
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let closes_generics =
+            matches!(tokens.peek(), Some(TokenTree::Punct(next)) if next.as_char() == '>');
+        match token {
+            TokenTree::Punct(punct) if punct.as_char() == ',' && closes_generics => {}
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push(open.to_owned());
+                push_words(group.stream(), out);
+                out.push(close.to_owned());
+            }
+            TokenTree::Punct(punct) => out.push(punct.as_char().to_string()),
+            other => out.push(other.to_string()),
+        }
     }
 }
 
@@ -309,6 +360,25 @@ mod tests {
             "{lines:#?}"
         );
         assert_eq!(lines.len(), 2, "{lines:#?}");
+    }
+
+    #[test]
+    fn a_reformatted_file_has_the_same_items_and_an_edited_one_does_not() {
+        let generated = Generated {
+            code: "#[derive(\n    Debug,\n    Clone\n)]\npub struct A {\n    pub b: (u8,),\n    pub c: Option<u8>,\n}\n"
+                .to_owned(),
+            ..Generated::default()
+        };
+        let reformatted = "// header\n#[derive(Debug, Clone,)]\npub struct A { pub b: (u8,), pub c: Option<u8,> }\n";
+        assert!(generated.has_same_items(reformatted));
+        assert!(
+            !generated.has_same_items("#[derive(Debug)]\npub struct A {\n    pub b: (u8,),\n}\n")
+        );
+        assert!(
+            !generated
+                .has_same_items("#[derive(Debug, Clone)] pub struct A { pub b: (u8,), pub c: u8 }")
+        );
+        assert!(!generated.has_same_items("pub struct A { \"unterminated"));
     }
 
     #[test]
