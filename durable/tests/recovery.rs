@@ -61,7 +61,7 @@ fn count(sandbox: &SandboxHandle, method: &str, path: &str) -> usize {
 /// flight is sent again, with the run's correlation id unchanged.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_in_the_middle_leaves_runs_that_a_new_worker_completes() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let sandbox = Sandbox::new()
         .fault(
             FaultRule::new(Fault::Delay(Duration::from_secs(2)))
@@ -169,7 +169,7 @@ async fn a_worker_killed_in_the_middle_leaves_runs_that_a_new_worker_completes()
 /// with the plain function's error message, once (Restate does not retry a terminal error).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_criterion_that_fails_ends_the_durable_run_with_the_plain_error_and_no_retry() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let sandbox = Sandbox::new().start().await.expect("sandbox");
     let (api_key, token) = sandbox.issue_credentials();
     let restate = RestateServer::start().await;
@@ -208,7 +208,7 @@ async fn a_criterion_that_fails_ends_the_durable_run_with_the_plain_error_and_no
 /// new one goes on polling where the run was, and at most one poll is made again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_poll_outlives_its_worker_and_resumes_with_at_most_one_extra_poll() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let sandbox = Sandbox::new()
         .sps_pending_polls(5)
         .start()

@@ -6,14 +6,13 @@
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use arazzo_runtime::restate;
 
 /// The scenarios kill processes on a schedule: one at a time, so that a busy machine does not
 /// blur which step a kill lands in.
-pub static SERIAL: Mutex<()> = Mutex::new(());
+pub static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A port nothing listens on now.
 pub fn free_port() -> u16 {
