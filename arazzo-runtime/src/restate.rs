@@ -529,3 +529,67 @@ pub async fn register(admin_url: &str, worker_url: &str, force: bool) -> Result<
         response.text().await.unwrap_or_default()
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONTEXT: StepContext = StepContext {
+        workflow: "w",
+        step: "s",
+        operation: "o",
+        method: "GET",
+        path: "/x",
+    };
+
+    /// A transport error read back from the journal says what the original said.
+    #[tokio::test]
+    async fn a_recorded_transport_error_reads_back_with_the_same_message() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let source = reqwest::Client::new()
+            .get(format!("http://127.0.0.1:{port}/x"))
+            .send()
+            .await
+            .expect_err("nothing listens");
+        let original: Result<StepResponse, Error> = Err(Error::Transport {
+            context: Box::new(CONTEXT),
+            source: source.without_url(),
+        });
+        let recorded = Recorded::of(&original);
+        let journal = serde_json::to_string(&recorded).expect("recorded");
+        let read: Recorded = serde_json::from_str(&journal).expect("read back");
+        let client = Client::builder().build().expect("client");
+        let Err(replayed) = read.replay(&client, CONTEXT, None, None) else {
+            panic!("a response from a transport error");
+        };
+        let Err(original) = original else {
+            unreachable!()
+        };
+        assert!(matches!(replayed, Error::TransportRecorded { .. }));
+        assert!(replayed.is_transport());
+        assert_eq!(replayed.to_string(), original.to_string());
+    }
+
+    /// A response's status, headers and body, text or not, read back as they were.
+    #[test]
+    fn a_recorded_response_reads_back_as_it_was() {
+        let client = Client::builder().build().expect("client");
+        for body in [b"{\"a\":1}".to_vec(), vec![0xff, 0x00, 0x80]] {
+            let mut headers = HeaderMap::new();
+            headers.insert("retry-after", HeaderValue::from_static("3"));
+            let response =
+                StepResponse::new(CONTEXT, 503, headers, body.clone(), client.clone(), None);
+            let journal = serde_json::to_string(&Recorded::of(&Ok(response))).expect("recorded");
+            let read: Recorded = serde_json::from_str(&journal).expect("read back");
+            let Ok(replayed) = read.replay(&client, CONTEXT, None, None) else {
+                panic!("an error from a response");
+            };
+            assert_eq!(replayed.status(), 503);
+            assert_eq!(replayed.retry_after(), Some(Duration::from_secs(3)));
+            assert_eq!(replayed.body(), body.as_slice());
+        }
+    }
+}

@@ -112,14 +112,15 @@ impl Run {
         let asked = server
             .unwrap_or_else(|| Duration::try_from_secs_f64(retry_after).unwrap_or(Duration::ZERO));
         let wait = asked.min(self.max_wait);
-        if wait.is_zero() {
-            return;
-        }
+        // Durably even when zero: a `Retry-After` date read again after a restart may have
+        // passed, and the run must make the same journal entries as before.
         #[cfg(feature = "restate")]
         if crate::restate::sleep(wait).await {
             return;
         }
-        tokio::time::sleep(wait).await;
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
     }
 }
 

@@ -203,6 +203,54 @@ async fn a_criterion_that_fails_ends_the_durable_run_with_the_plain_error_and_no
     assert!(message.contains("did not meet success criterion `$statusCode == 201`"));
 }
 
+/// A dropped connection in `registerSim`, a step without failure actions, ends the durable run
+/// as it ends the plain one, once: transport errors are the document's to handle, not retried by
+/// Restate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transport_error_ends_the_durable_run_with_the_plain_error_and_no_retry() {
+    let _serial = SERIAL.lock().await;
+    let sandbox = Sandbox::new()
+        .fault(
+            FaultRule::new(Fault::Drop)
+                .method("POST")
+                .path("/v1/sims/*/register"),
+        )
+        .start()
+        .await
+        .expect("sandbox");
+    let (api_key, token) = sandbox.issue_credentials();
+    let restate = RestateServer::start().await;
+    let addr = worker_addr();
+    let _worker = Worker::start(addr, &worker_env(&sandbox, &api_key, &token));
+    restate.register(addr).await;
+
+    let durable = restate
+        .ingress()
+        .run::<RegisterAndActivateSimWorkflow>(
+            SIM_3.sim_id,
+            &inputs(SIM_3.sim_id, SIM_3.registration_secret),
+        )
+        .await;
+    let Err(RunError::Failed { message }) = durable else {
+        panic!("expected the run to fail, got {durable:?}");
+    };
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let register = format!("/v1/sims/{}/register", SIM_3.sim_id);
+    assert_eq!(count(&sandbox, "POST", &register), 1);
+
+    let client = Client::builder()
+        .server("simApi", sandbox.base_url())
+        .api_key("api_key", api_key)
+        .api_key("api_token", token)
+        .build()
+        .expect("client");
+    let plain = register_and_activate_sim(&client, inputs(SIM_3.sim_id, SIM_3.registration_secret))
+        .await
+        .expect_err("the plain run fails too");
+    assert!(plain.is_transport(), "{plain}");
+    assert_eq!(message, plain.to_string());
+}
+
 /// The SPS activation's transaction stays pending for 5 polls, one second apart (the
 /// document's `retryAfter: 1`, a durable timer here). The worker dies after the second poll; the
 /// new one goes on polling where the run was, and at most one poll is made again.
