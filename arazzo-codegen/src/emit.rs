@@ -2,6 +2,7 @@
 //! values and criteria, [`workflow`] for each workflow's function and its step state machine.
 
 mod body;
+pub mod restate;
 mod types;
 mod values;
 mod workflow;
@@ -18,13 +19,23 @@ use workflow::emit_workflow;
 /// Emits every item of the plan. `runtime` is the path of the runtime crate
 /// (`::arazzo_runtime` unless renamed).
 pub fn emit(plan: &Plan, runtime: &TokenStream) -> TokenStream {
+    emit_with(plan, runtime, false)
+}
+
+/// [`emit`], and with `durable` (the macro's `restate` option) the outputs structs serializable
+/// and each workflow of the document also a Restate workflow ([`restate`]).
+pub fn emit_with(plan: &Plan, runtime: &TokenStream, durable: bool) -> TokenStream {
     let enums = plan.types.enums.iter().map(|e| emit_enum(e, runtime));
     let structs = plan
         .types
         .structs
         .iter()
         .map(|s| emit_struct(s, runtime, true));
-    let workflows = plan.workflows.iter().map(|w| emit_workflow(w, runtime));
+    let workflows = plan
+        .workflows
+        .iter()
+        .map(|w| emit_workflow(w, runtime, durable));
+    let durable = durable.then(|| restate::emit(plan, runtime));
     let imported = plan.imported.iter().map(|source| {
         let module = ident(&source.module);
         let doc = format!(
@@ -44,6 +55,7 @@ pub fn emit(plan: &Plan, runtime: &TokenStream) -> TokenStream {
         #(#structs)*
         #(#workflows)*
         #(#imported)*
+        #durable
     }
 }
 

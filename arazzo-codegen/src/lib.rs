@@ -45,6 +45,9 @@ pub struct Options {
     /// with `..` or an absolute one, or a symbolic link leading out). Off by default: a build
     /// reads only the crate's own files.
     pub allow_outside_crate: bool,
+    /// Whether each workflow is also emitted as a Restate workflow (the macro's `restate`
+    /// option; needs the runtime's `restate` feature).
+    pub restate: bool,
 }
 
 impl Options {
@@ -55,6 +58,7 @@ impl Options {
             manifest_dir: manifest_dir.into(),
             runtime: quote!(::arazzo_runtime),
             allow_outside_crate: false,
+            restate: false,
         }
     }
 
@@ -196,10 +200,13 @@ fn expand_tree(
             .unwrap_or_else(|_| absolute.to_owned()),
     ];
     let plan = plan_tree(root, shown, absolute, options, diags, files, &mut importing)?;
+    if options.restate {
+        emit::restate::check_names(root, shown, diags);
+    }
     if !diags.is_empty() {
         return None;
     }
-    Some(emit::emit(&plan, &options.runtime))
+    Some(emit::emit_with(&plan, &options.runtime, options.restate))
 }
 
 /// Reads, checks and plans one Arazzo document and the documents it imports.

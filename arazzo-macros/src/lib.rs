@@ -22,6 +22,11 @@ use syn::{LitStr, Token};
 /// For every workflow in the document it emits `pub async fn <workflow_id>(client, inputs)`,
 /// `pub struct <WorkflowId>Inputs` and `pub struct <WorkflowId>Outputs`, plus the enums their
 /// fields need. Every mistake in the document is a compile error naming `file:line:col`.
+///
+/// With `restate` (`arazzo_workflow!("x.yml", restate)`, needs `arazzo-runtime`'s `restate`
+/// feature) each workflow of the document is also a Restate workflow service named after its
+/// `workflowId`: a unit struct `<WorkflowId>Workflow` implementing
+/// `arazzo_runtime::restate::Workflow`, and the outputs structs are `Serialize`/`Deserialize`.
 #[proc_macro]
 pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
     match syn::parse::<MacroInput>(input) {
@@ -34,6 +39,7 @@ struct MacroInput {
     path: LitStr,
     runtime: Option<syn::Path>,
     allow_outside_crate: bool,
+    restate: bool,
 }
 
 impl Parse for MacroInput {
@@ -41,6 +47,7 @@ impl Parse for MacroInput {
         let path: LitStr = input.parse()?;
         let mut runtime = None;
         let mut allow_outside_crate = false;
+        let mut restate = false;
         while input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
             let key: syn::Ident = input.parse()?;
             if key == "runtime" {
@@ -48,10 +55,12 @@ impl Parse for MacroInput {
                 runtime = Some(input.parse()?);
             } else if key == "allow_outside_crate" {
                 allow_outside_crate = true;
+            } else if key == "restate" {
+                restate = true;
             } else {
                 return Err(syn::Error::new(
                     key.span(),
-                    "expected `runtime = path::to::arazzo_runtime` or `allow_outside_crate`",
+                    "expected `runtime = path::to::arazzo_runtime`, `allow_outside_crate` or `restate`",
                 ));
             }
         }
@@ -62,6 +71,7 @@ impl Parse for MacroInput {
             path,
             runtime,
             allow_outside_crate,
+            restate,
         })
     }
 }
@@ -85,6 +95,7 @@ fn expand(input: MacroInput) -> proc_macro2::TokenStream {
         options.runtime = quote!(#runtime);
     }
     options.allow_outside_crate = input.allow_outside_crate;
+    options.restate = input.restate;
     let expansion = arazzo_codegen::expand(&input.path.value(), &options);
     let includes = expansion.files.iter().filter_map(|f| f.to_str()).map(|f| {
         quote!(

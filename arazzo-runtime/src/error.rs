@@ -284,6 +284,18 @@ pub enum Error {
         /// The start of the response body, credentials masked.
         body_excerpt: String,
     },
+
+    /// In a durable run (feature `restate`), a step whose request failed in an earlier attempt
+    /// of the run, as its journal recorded it: the same failure and message as [`Error::Transport`],
+    /// without the HTTP stack's error value, which does not survive a restart.
+    #[cfg(feature = "restate")]
+    #[error("{context}: request failed: {reason}")]
+    TransportRecorded {
+        /// Where it happened.
+        context: Box<StepContext>,
+        /// The chain of causes, as [`Error::Transport`] gives it.
+        reason: String,
+    },
 }
 
 fn running_suffix(workflow: &str, running: &Option<(&'static str, &'static str)>) -> String {
@@ -308,6 +320,17 @@ fn transport_reason(source: &reqwest::Error) -> String {
         text.insert_str(0, "timed out: ");
     }
     text
+}
+
+/// Why a step's exchange failed, as [`Error::Transport`]'s message says after its context; a
+/// durable run records it.
+#[cfg(feature = "restate")]
+pub(crate) fn exchange_reason(error: &Error) -> String {
+    match error {
+        Error::Transport { source, .. } => transport_reason(source),
+        Error::TransportRecorded { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn reader_suffix(reader: &Option<&'static str>) -> String {
@@ -348,12 +371,18 @@ impl Error {
             | Error::CriterionFailed { context, .. }
             | Error::MissingOutput { context, .. }
             | Error::Decode { context, .. } => Some(&**context),
+            #[cfg(feature = "restate")]
+            Error::TransportRecorded { context, .. } => Some(&**context),
         }
     }
 
     /// Whether the step failed on the way (no response, or one too large to read): failure
     /// actions without criteria still apply to such a failure.
     pub fn is_transport(&self) -> bool {
+        #[cfg(feature = "restate")]
+        if matches!(self, Error::TransportRecorded { .. }) {
+            return true;
+        }
         matches!(self, Error::Transport { .. } | Error::BodyTooLarge { .. })
     }
 
@@ -375,6 +404,8 @@ impl Error {
             | Error::OutputUnavailable { .. }
             | Error::InvalidInputs { .. }
             | Error::NestedCriterionFailed { .. } => None,
+            #[cfg(feature = "restate")]
+            Error::TransportRecorded { .. } => None,
         }
     }
 }

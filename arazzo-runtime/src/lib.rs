@@ -45,6 +45,9 @@ pub use error::{Error, StepContext};
 pub use secret::Secret;
 pub use security::{ApiKeyLocation, SecurityScheme};
 
+#[cfg(feature = "restate")]
+pub mod restate;
+
 /// Re-exported so users can pass their own client to [`ClientBuilder::http_client`].
 pub use reqwest;
 

@@ -229,6 +229,9 @@ impl<'c> StepRequest<'c> {
         let (request, sent) = self.build()?;
         let path = client.observes().then(|| request.url().path().to_owned());
         let started = Instant::now();
+        #[cfg(feature = "restate")]
+        let outcome = crate::restate::read(client, request, context, sent).await;
+        #[cfg(not(feature = "restate"))]
         let outcome = read(client, request, context, sent).await;
         let status = outcome.as_ref().ok().map(StepResponse::status);
         if let Some(status) = status {
@@ -351,7 +354,7 @@ fn replace_placeholder(path: &mut String, name: &str, segment: &str) {
     }
 }
 
-async fn read(
+pub(crate) async fn read(
     client: &Client,
     request: reqwest::Request,
     context: StepContext,

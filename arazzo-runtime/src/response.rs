@@ -332,3 +332,17 @@ fn is_json_media_type(content_type: &str) -> bool {
         || essence.eq_ignore_ascii_case("text/json")
         || ends_with_json
 }
+
+/// What a durable run records of a response (feature `restate`).
+#[cfg(feature = "restate")]
+impl StepResponse {
+    /// The response headers.
+    pub(crate) fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The response body, as read.
+    pub(crate) fn body(&self) -> &[u8] {
+        &self.body
+    }
+}

@@ -112,6 +112,12 @@ impl Run {
         let asked = server
             .unwrap_or_else(|| Duration::try_from_secs_f64(retry_after).unwrap_or(Duration::ZERO));
         let wait = asked.min(self.max_wait);
+        // Durably even when zero: a `Retry-After` date read again after a restart may have
+        // passed, and the run must make the same journal entries as before.
+        #[cfg(feature = "restate")]
+        if crate::restate::sleep(wait).await {
+            return;
+        }
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
@@ -149,9 +155,11 @@ where
     if SCOPE.try_with(|_| ()).is_ok() {
         return run.await;
     }
-    let correlation = client.inner.correlation_header.as_ref().and_then(|_| {
-        reqwest::header::HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok()
-    });
+    let correlation = client
+        .inner
+        .correlation_header
+        .as_ref()
+        .and_then(|_| reqwest::header::HeaderValue::from_str(&fresh_correlation()).ok());
     let scope = Scope {
         correlation,
         outermost: workflow,
@@ -176,6 +184,16 @@ where
             }
         })
         .await
+}
+
+/// The correlation id of a new outermost run: the one a durable run journaled, else a fresh
+/// UUID v4.
+fn fresh_correlation() -> String {
+    #[cfg(feature = "restate")]
+    if let Some(id) = crate::restate::correlation() {
+        return id;
+    }
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// The correlation header to add to a request, when the client sends one and a run set it.

@@ -234,3 +234,29 @@ pub const CARDS: [SeededCard; 7] = [
     SUBSCRIBER_3,
     SIM_ACTIVE,
 ];
+
+/// How many cards [`fleet`] can give.
+pub const FLEET_MAX: usize = 10_000;
+
+/// The first `count` (at most [`FLEET_MAX`]) fleet cards, which a sandbox started with
+/// [`Sandbox::fleet`](crate::Sandbox::fleet) holds besides the seeded ones: card `i` (from 0) is
+/// unregistered, with SIM ID `89812` followed by `i` in 14 digits, IMSI `44010400` followed by
+/// `i` in 7 digits, registration secret `i` in 5 digits (modulo 100,000) and name `fleet-<i>`.
+pub fn fleet(count: usize) -> &'static [SeededCard] {
+    // Built once per process, as static as the seeded cards.
+    static FLEET: std::sync::OnceLock<Vec<SeededCard>> = std::sync::OnceLock::new();
+    let all = FLEET.get_or_init(|| (0..FLEET_MAX).map(fleet_card).collect());
+    all.get(..count.min(FLEET_MAX)).unwrap_or_default()
+}
+
+fn fleet_card(i: usize) -> SeededCard {
+    let text = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    unregistered(
+        text(format!("89812{i:014}")),
+        text(format!("44010400{i:07}")),
+        text(format!("8130{i:08}")),
+        text(format!("SBX-FL-{i:07}")),
+        text(format!("{:05}", i % 100_000)),
+        text(format!("fleet-{i}")),
+    )
+}

@@ -45,6 +45,7 @@ pub struct Sandbox {
     addr: SocketAddr,
     sps: SpsSettings,
     faults: Vec<FaultRule>,
+    fleet: usize,
 }
 
 impl Default for Sandbox {
@@ -60,12 +61,20 @@ impl Sandbox {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             sps: SpsSettings::default(),
             faults: Vec::new(),
+            fleet: 0,
         }
     }
 
     /// Listens on `addr` instead (port 0 still means a random free port).
     pub fn bind(self, addr: SocketAddr) -> Self {
         Self { addr, ..self }
+    }
+
+    /// Holds `cards` more unregistered SIMs, the first of [`fixtures::fleet`](crate::fixtures::fleet)
+    /// (for fleet onboarding runs; at most [`FLEET_MAX`](crate::fixtures::FLEET_MAX)).
+    pub fn fleet(mut self, cards: usize) -> Self {
+        self.fleet = cards;
+        self
     }
 
     /// How many status polls an SPS transaction answers `Pending` before it
@@ -125,6 +134,7 @@ impl Sandbox {
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
         let shared = Shared::seeded(self.sps, self.faults);
+        shared.store().add_cards(crate::fixtures::fleet(self.fleet));
         let listener = FaultListener::new(listener, shared.open_counter());
         let app = routes::app(shared.clone()).into_make_service_with_connect_info::<Connection>();
         let (shutdown, signal) = oneshot::channel::<()>();

@@ -180,6 +180,16 @@ impl Store {
         }
     }
 
+    /// Adds unregistered cards besides the seeded ones ([`fixtures::fleet`]).
+    pub(crate) fn add_cards(&mut self, cards: &[SeededCard]) {
+        for seed in cards {
+            self.imsi_index
+                .insert(seed.imsi.to_owned(), seed.sim_id.to_owned());
+            self.cards
+                .insert(seed.sim_id.to_owned(), Card::from_seed(*seed));
+        }
+    }
+
     /// The card behind `key`, whatever its status (for inspection).
     pub(crate) fn card(&self, key: CardKey<'_>) -> Option<&Card> {
         let sim_id = match key {

@@ -226,3 +226,33 @@ async fn encoded_segment_arrives_decoded_and_is_recorded_raw() {
     );
     assert_eq!(recorded.header("content-type"), Some("application/json"));
 }
+
+/// A sandbox started with `fleet(n)` holds `n` more unregistered SIMs, registered with their
+/// own secrets like the seeded ones; the next fleet card is not in it.
+#[tokio::test]
+async fn fleet_cards_are_unregistered_sims_that_register_with_their_secret() {
+    let sandbox = arazzo_sandbox::Sandbox::new()
+        .fleet(3)
+        .start()
+        .await
+        .expect("starts");
+    let api = Api::logged_in(&sandbox).await;
+    let fleet = arazzo_sandbox::fixtures::fleet(4);
+    assert_eq!(fleet.len(), 4);
+    assert!(sandbox.sim(fleet[3].sim_id).is_none());
+    let card = fleet[2];
+    assert_eq!(
+        sandbox.sim(card.sim_id).expect("fleet card")["status"],
+        "unregistered"
+    );
+
+    let reply = api
+        .post(
+            &format!("/sims/{}/register", card.sim_id),
+            json!({"registrationSecret": card.registration_secret}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    assert_eq!(reply.json["simId"], card.sim_id);
+    assert_eq!(reply.json["tags"], json!({"name": "fleet-2"}));
+}

@@ -40,11 +40,16 @@ enum Cause {
     Error,
 }
 
-pub(super) fn emit_workflow(w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
+/// `serde_outputs`: the outputs struct is `Serialize` and `Deserialize` (durable runs return it).
+pub(super) fn emit_workflow(
+    w: &WorkflowPlan,
+    rt: &TokenStream,
+    serde_outputs: bool,
+) -> TokenStream {
     let fn_name = ident(&w.fn_name);
     let inputs = ident(&w.inputs);
     let outputs_ty = ident(&w.outputs.name);
-    let outputs_struct = emit_struct(&w.outputs, rt, false);
+    let outputs_struct = emit_struct(&w.outputs, rt, serde_outputs);
     let doc = docs(&w.doc);
     let id = &w.id;
     let machine = Machine {

@@ -1,0 +1,112 @@
+//! The `restate` option: each workflow of the document is also a Restate workflow service,
+//! through a unit struct `<WorkflowId>Workflow` implementing the runtime's
+//! `restate::Workflow` (the runtime serves it; the generated function runs unchanged).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, path};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::Node;
+use crate::names;
+use crate::plan::{Plan, WorkflowPlan};
+
+/// The `impl restate::Workflow` items of the document's own workflows (those of imported
+/// documents are served by their own document's expansion).
+pub fn emit(plan: &Plan, runtime: &TokenStream) -> TokenStream {
+    let items = plan
+        .workflows
+        .iter()
+        .map(|w| emit_workflow(plan, w, runtime));
+    quote!(#(#items)*)
+}
+
+/// The name of the struct standing for workflow `w` in Restate.
+fn struct_name(plan: &Plan, w: &WorkflowPlan) -> String {
+    plan.types
+        .free_name(&format!("{}Workflow", names::type_name(&w.id)))
+}
+
+fn emit_workflow(plan: &Plan, w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
+    let name = ident(&struct_name(plan, w));
+    let id = &w.id;
+    let function = path(&w.fn_name);
+    let inputs = path(&w.inputs);
+    let outputs = ident(&w.outputs.name);
+    let doc = format!(
+        " Workflow `{id}` as a Restate workflow service named `{id}` (handler `run`): serve it \
+         with `restate::service::<{}>(&client)`; start a run with `POST /{id}/<key>/run` and \
+         the inputs as JSON.",
+        struct_name(plan, w)
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #name;
+
+        impl #rt::restate::Workflow for #name {
+            const NAME: &'static str = #id;
+            type Inputs = #inputs;
+            type Outputs = #outputs;
+            fn run(
+                client: &#rt::Client,
+                inputs: Self::Inputs,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<Self::Outputs, #rt::Error>,
+            > + ::std::marker::Send {
+                #function(client, inputs)
+            }
+        }
+    }
+}
+
+/// Restate names a service with a letter first, then letters, digits, `_`, `.` and `-` (or
+/// `_` and a letter or digit first): a `workflowId` it cannot take is an error at the id.
+pub fn check_names(root: &Node, file: &str, diags: &mut Diagnostics) {
+    let Some(workflows) = root.get("workflows").and_then(Node::as_seq) else {
+        return;
+    };
+    for id in workflows.iter().filter_map(|w| w.get("workflowId")) {
+        let Some(text) = id.as_str() else {
+            continue;
+        };
+        if !is_service_name(text) {
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    Some(id.pos),
+                    format!("workflowId `{text}` cannot name a Restate service (the `restate` option names each workflow's service after its workflowId)"),
+                )
+                .with_hint(Some(
+                    "Restate service names start with a letter and go on with letters, digits, `_`, `.` or `-`; rename the workflow, or drop the `restate` option".to_owned(),
+                )),
+            );
+        }
+    }
+}
+
+/// Whether Restate accepts `name` as a service name: `^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9._-]*$`.
+fn is_service_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let start = match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() => true,
+        Some('_') => chars.next().is_some_and(|c| c.is_ascii_alphanumeric()),
+        _ => false,
+    };
+    start && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_service_name;
+
+    #[test]
+    fn service_names_follow_restates_pattern() {
+        for good in ["register-and-activate-sim", "a", "_1x", "A.b_c-9"] {
+            assert!(is_service_name(good), "{good}");
+        }
+        for bad in ["", "1st", "-x", "_", "_-x", "a b", "é"] {
+            assert!(!is_service_name(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Onboards a fleet of sandbox SIMs through Restate: each SIM is one durable run of
+//! `register-and-activate-sim`, keyed by its SIM ID, with a bounded number in flight.
+//!
+//! ```text
+//! scripts/install-restate-server.sh   # once
+//! cargo run -p arazzo-durable --example fleet_onboarding -- --sims 1000 --in-flight 64 --crash-at 500
+//! ```
+//!
+//! It starts the sandbox (holding the fleet's unregistered SIMs), a Restate server (on free ports,
+//! in a temporary directory) and its own worker, in a runtime of its own. With `--crash-at N` it
+//! kills that worker once N runs are done (its runtime is shut down: every connection and run in
+//! it is dropped mid-flight) and starts a new one; the runs in flight go on from their journals.
+//! It ends with a tally checked against the sandbox: every run that succeeded left its SIM
+//! active and in its group, and every run that failed is one whose `registerSim` was in flight
+//! at the crash, sent again and refused as already registered (a step in flight when its worker
+//! dies is sent twice; completed steps never are). Exits 1 when the books do not balance.
+
+#[path = "../tests/support/restate_server.rs"]
+mod restate_server;
+
+use std::error::Error;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use arazzo_durable::soracom_sim::{
+    RegisterAndActivateSimInputs, RegisterAndActivateSimWorkflow, SimStatus,
+};
+use arazzo_runtime::Client;
+use arazzo_runtime::restate::sdk::http_server::HttpServer;
+use arazzo_sandbox::fixtures::{self, GROUP_SENSORS};
+use arazzo_sandbox::{Sandbox, SandboxHandle};
+use indicatif::{ProgressBar, ProgressStyle};
+use restate_server::{RestateServer, free_port};
+
+/// The command line.
+struct Args {
+    sims: usize,
+    in_flight: usize,
+    crash_at: Option<usize>,
+}
+
+fn args() -> Result<Args, String> {
+    let mut args = Args {
+        sims: 1_000,
+        in_flight: 64,
+        crash_at: None,
+    };
+    let mut words = std::env::args().skip(1);
+    while let Some(flag) = words.next() {
+        let value = words.next().ok_or(format!("{flag} needs a value"))?;
+        let number: usize = value
+            .parse()
+            .map_err(|_| format!("{flag}: `{value}` is not a number"))?;
+        match flag.as_str() {
+            "--sims" => args.sims = number.clamp(1, fixtures::FLEET_MAX),
+            "--in-flight" => args.in_flight = number.max(1),
+            "--crash-at" => args.crash_at = Some(number),
+            _ => {
+                return Err(format!(
+                    "unknown flag {flag} (--sims, --in-flight, --crash-at)"
+                ));
+            }
+        }
+    }
+    Ok(args)
+}
+
+/// A worker serving the durable workflows, in a runtime of its own so that it can be killed
+/// whole.
+struct Worker {
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Worker {
+    fn start(client: &Client, addr: SocketAddr) -> Result<Self, Box<dyn Error>> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()?;
+        let endpoint = arazzo_durable::endpoint(client)?;
+        // The port of a worker just killed is free once its runtime is down; allow it a moment.
+        let mut listener = runtime.block_on(tokio::net::TcpListener::bind(addr));
+        for _ in 0..50 {
+            if listener.is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            listener = runtime.block_on(tokio::net::TcpListener::bind(addr));
+        }
+        let listener = listener?;
+        runtime.spawn(HttpServer::new(endpoint).serve(listener));
+        Ok(Self { runtime })
+    }
+
+    /// Drops every task of the worker at once (connections and runs mid-flight), as a crash
+    /// would.
+    fn kill(self) {
+        self.runtime.shutdown_timeout(Duration::from_secs(1));
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    done: AtomicUsize,
+    failed: AtomicUsize,
+    in_flight: AtomicUsize,
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args = args()?;
+    let main = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let sandbox = main.block_on(Sandbox::new().fleet(args.sims).start())?;
+    let (api_key, token) = sandbox.issue_credentials();
+    let client = Client::builder()
+        .server("simApi", sandbox.base_url())
+        .api_key("api_key", api_key)
+        .api_key("api_token", token)
+        .correlation_header("x-correlation-id")
+        .build()?;
+    let restate = main.block_on(RestateServer::start());
+    let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
+    let mut worker = Some(Worker::start(&client, addr)?);
+    main.block_on(restate.register(addr));
+    println!(
+        "{} SIMs, {} in flight, Restate ingress {}, worker {addr}",
+        args.sims, args.in_flight, restate.ingress
+    );
+
+    let counts = Arc::new(Counts::default());
+    let bar = ProgressBar::new(args.sims as u64);
+    bar.set_style(ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} done, {msg}, {per_sec} [{elapsed_precise}]",
+    )?);
+    let runs = main.spawn(onboard(
+        restate.ingress(),
+        args.sims,
+        args.in_flight,
+        Arc::clone(&counts),
+    ));
+    while !runs.is_finished() {
+        let done = counts.done.load(Ordering::Relaxed);
+        bar.set_position(done as u64);
+        bar.set_message(format!(
+            "{} failed, {} in flight",
+            counts.failed.load(Ordering::Relaxed),
+            counts.in_flight.load(Ordering::Relaxed)
+        ));
+        if let Some(at) = args.crash_at
+            && done >= at
+            && let Some(running) = worker.take()
+        {
+            running.kill();
+            bar.suspend(|| println!("worker killed after {done} runs; a new one starts"));
+            worker = Some(Worker::start(&client, addr)?);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    main.block_on(runs)?;
+    bar.set_position(counts.done.load(Ordering::Relaxed) as u64);
+    bar.finish_with_message(format!("{} failed", counts.failed.load(Ordering::Relaxed)));
+    let balanced = tally(&sandbox, args.sims, &counts);
+    drop(worker);
+    if balanced {
+        Ok(())
+    } else {
+        std::process::exit(1)
+    }
+}
+
+/// Starts one durable run per fleet SIM, `in_flight` at a time, and counts the outcomes.
+async fn onboard(
+    ingress: arazzo_runtime::restate::Ingress,
+    sims: usize,
+    in_flight: usize,
+    counts: Arc<Counts>,
+) {
+    let permits = Arc::new(tokio::sync::Semaphore::new(in_flight));
+    let mut tasks = tokio::task::JoinSet::new();
+    for card in fixtures::fleet(sims) {
+        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
+            break;
+        };
+        let (ingress, counts) = (ingress.clone(), Arc::clone(&counts));
+        tasks.spawn(async move {
+            counts.in_flight.fetch_add(1, Ordering::Relaxed);
+            let inputs = RegisterAndActivateSimInputs {
+                sim_id: card.sim_id.into(),
+                registration_secret: card.registration_secret.into(),
+                group_id: GROUP_SENSORS.group_id.into(),
+            };
+            let outcome = ingress
+                .run::<RegisterAndActivateSimWorkflow>(card.sim_id, &inputs)
+                .await;
+            counts.in_flight.fetch_sub(1, Ordering::Relaxed);
+            match outcome {
+                Ok(outputs) if outputs.status == SimStatus::Active => {
+                    counts.done.fetch_add(1, Ordering::Relaxed);
+                }
+                _ => {
+                    counts.failed.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            drop(permit);
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+/// Checks the runs' outcomes against the sandbox; prints the tally.
+fn tally(sandbox: &SandboxHandle, sims: usize, counts: &Counts) -> bool {
+    let requests = sandbox.requests();
+    let sent = |card: &fixtures::SeededCard, step: &str| {
+        let path = format!("/v1/sims/{}/{step}", card.sim_id);
+        requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.raw_path == path)
+            .count()
+    };
+    let fleet = fixtures::fleet(sims);
+    let in_group = fleet
+        .iter()
+        .filter(|card| {
+            sandbox.sim(card.sim_id).is_some_and(|sim| {
+                sim["status"] == "active" && sim["groupId"] == GROUP_SENSORS.group_id
+            })
+        })
+        .count();
+    let registered_twice = fleet.iter().filter(|c| sent(c, "register") > 1).count();
+    let activated_twice = fleet.iter().filter(|c| sent(c, "activate") > 1).count();
+    let done = counts.done.load(Ordering::Relaxed);
+    println!(
+        "tally: {done} runs done, {} failed; sandbox: {in_group} of {sims} SIMs active in `{}`, {registered_twice} registered twice, {activated_twice} activated twice, {} requests",
+        counts.failed.load(Ordering::Relaxed),
+        GROUP_SENSORS.group_id,
+        requests.len()
+    );
+    let failed = counts.failed.load(Ordering::Relaxed);
+    if registered_twice > 0 {
+        println!(
+            "{registered_twice} runs were in `registerSim` when their worker died: the request was sent again and refused as already registered (a step in flight at a crash is sent twice)"
+        );
+    }
+    // The books balance when every run is accounted for, every run that succeeded left its SIM
+    // active in the group, and every failure is a registration sent twice across the crash.
+    done + failed == sims && in_group == done && registered_twice == failed
+}
