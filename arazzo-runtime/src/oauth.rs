@@ -240,15 +240,14 @@ impl OAuthCredential {
         }
     }
 
-    /// One token request (RFC 6749 §4.3.2, §4.4.2, §6) and its answer (§5.1, §5.2).
-    async fn request(
+    /// A token request's form body and, with HTTP basic client authentication, its
+    /// `Authorization` header.
+    fn form(
         &self,
-        target: &Target<'_>,
-        url: &str,
         grant_type: &str,
         fields: &[(&str, &str)],
         scopes: &[&str],
-    ) -> Result<Token, TokenError> {
+    ) -> Result<(String, HeaderMap), TokenError> {
         let mut form = form_urlencoded::Serializer::new(String::new());
         form.append_pair("grant_type", grant_type);
         form.extend_pairs(fields);
@@ -270,6 +269,19 @@ impl OAuthCredential {
                 form.append_pair("client_id", client_id);
             }
         }
+        Ok((form.finish(), headers))
+    }
+
+    /// One token request (RFC 6749 §4.3.2, §4.4.2, §6) and its answer (§5.1, §5.2).
+    async fn request(
+        &self,
+        target: &Target<'_>,
+        url: &str,
+        grant_type: &str,
+        fields: &[(&str, &str)],
+        scopes: &[&str],
+    ) -> Result<Token, TokenError> {
+        let (body, headers) = self.form(grant_type, fields, scopes)?;
         let span = tracing::debug_span!(
             "arazzo.oauth.token",
             scheme = target.scheme.name(),
@@ -286,7 +298,7 @@ impl OAuthCredential {
                 "application/x-www-form-urlencoded",
             )
             .header(reqwest::header::ACCEPT, "application/json")
-            .body(form.finish())
+            .body(body)
             .send()
             .instrument(span)
             .await
