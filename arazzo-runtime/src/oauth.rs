@@ -309,7 +309,14 @@ impl OAuthCredential {
             .await
             .map_err(|e| TokenError::Unavailable(transport(e)))?;
         if !status.is_success() {
-            return Err(refusal(status.as_u16(), &body, &self.secrets()));
+            let mut secrets = self.secrets();
+            secrets.extend(
+                fields
+                    .iter()
+                    .filter(|(name, _)| matches!(*name, "password" | "refresh_token"))
+                    .map(|(_, value)| *value),
+            );
+            return Err(refusal(status.as_u16(), &body, &secrets));
         }
         let answer: TokenResponse = serde_json::from_slice(&body).map_err(|_| {
             TokenError::Unavailable(format!(
