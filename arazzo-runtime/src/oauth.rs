@@ -537,7 +537,16 @@ impl Target<'_> {
                 "the OpenID Connect discovery document `{url}` (HTTP {status}) has no `token_endpoint`"
             ))
         })?;
-        self.resolve(&discovery.token_endpoint)
+        // OpenID Connect requires an absolute URL; a relative one is taken relative to the
+        // document that gave it.
+        reqwest::Url::parse(&url)
+            .and_then(|base| base.join(&discovery.token_endpoint))
+            .map(String::from)
+            .map_err(|e| {
+                TokenError::Unavailable(format!(
+                    "the discovery document's `token_endpoint` is not a URL: {e}"
+                ))
+            })
     }
 }
 
