@@ -495,3 +495,19 @@ async fn invalid_scope_is_a_typed_error() {
         "{error:?}"
     );
 }
+
+/// The token endpoint's client authentication is a setting of a grant: set for a scheme without
+/// one, it is a mistake the builder reports instead of ignoring.
+#[test]
+fn client_authentication_without_a_grant_is_a_configuration_error() {
+    let error = Client::builder()
+        .oauth2_token("machine", "given-SECRET")
+        .oauth2_client_authentication("machine", ClientAuthentication::RequestBody)
+        .build()
+        .expect_err("no grant");
+    assert!(
+        matches!(&error, Error::Config(message) if message.contains("`machine`")),
+        "{error}"
+    );
+    assert!(!format!("{error:?}").contains("given-SECRET"));
+}
