@@ -102,7 +102,8 @@ async fn token(
         && field("client_secret").is_none();
     let grant = field("grant_type").unwrap_or_default();
     let public_grant = matches!(grant, "password" | "refresh_token");
-    if !confidential && !(public && public_grant) {
+    let authenticated = confidential || (public && public_grant);
+    if !authenticated {
         // A careless server quotes what it was sent.
         let sent = authorization
             .or_else(|| field("client_secret").map(str::to_owned))
