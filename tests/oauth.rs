@@ -512,3 +512,46 @@ fn client_authentication_without_a_grant_is_a_configuration_error() {
     );
     assert!(!format!("{error:?}").contains("given-SECRET"));
 }
+
+/// RFC 6749 §6 lets a server refuse a refresh token (revoked, expired): the client then asks
+/// with the grant it was given, once.
+#[tokio::test]
+async fn a_refused_refresh_token_falls_back_to_the_grant() {
+    let (provider, server) = start(1).await;
+    let client = Client::builder()
+        .server("vault", &server)
+        .oauth2_password("owner", OWNER, OWNER_PASSWORD, CLIENT_ID, None)
+        .build()
+        .expect("client");
+    read_profile(&client, ReadProfileInputs {})
+        .await
+        .expect("profile");
+    lock(&provider).refresh_tokens.clear();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    read_profile(&client, ReadProfileInputs {})
+        .await
+        .expect("profile, with a new password grant");
+    let grants: Vec<_> = token_requests(&provider)
+        .iter()
+        .map(|r| r.field("grant_type").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(grants, ["password", "refresh_token", "password"]);
+}
+
+#[tokio::test]
+async fn an_unreachable_discovery_document_is_a_typed_error() {
+    // Nothing listens on port 1: the discovery document cannot be read.
+    let client = Client::builder()
+        .server("vault", "http://127.0.0.1:1/v1")
+        .oauth2_client_credentials("sso", CLIENT_ID, CLIENT_SECRET)
+        .build()
+        .expect("client");
+    let error = read_reports(&client, ReadReportsInputs {})
+        .await
+        .expect_err("no discovery");
+    assert!(
+        matches!(&error, Error::TokenUnavailable { scheme: "sso", message, .. } if message.contains("cannot reach")),
+        "{error:?}"
+    );
+    assert!(!format!("{error}\n{error:?}").contains(CLIENT_SECRET));
+}
