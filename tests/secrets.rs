@@ -25,11 +25,22 @@ mod fixture {
     arazzo_runtime::arazzo_workflow!("tests/fixtures/reliability/reliability.arazzo.yaml");
 }
 
+mod vault {
+    arazzo_runtime::arazzo_workflow!("tests/fixtures/oauth/vault.arazzo.yaml");
+}
+
+mod support;
+
 const API_KEY: &str = "api-SECRET-key-7f3a9c";
 const API_TOKEN: &str = "token-SECRET-91be44d0";
 const BEARER: &str = "bearer-SECRET-c0ffee";
 const PASSWORD: &str = "password-SECRET-hunter2";
 const QUERY_KEY: &str = "query-SECRET-5e5e5e";
+const CLIENT_SECRET: &str = "client-SECRET-0a0a0a";
+const OWNER_PASSWORD: &str = "owner-SECRET-b1b1b1";
+const ACCESS_TOKEN: &str = "access-SECRET-c2c2c2";
+const ISSUED_REFRESH: &str = "refresh-SECRET-d3d3d3";
+const GIVEN_REFRESH: &str = "refresh-SECRET-e4e4e4";
 
 /// Everything the process traced or logged, as text.
 #[derive(Clone, Default)]
@@ -146,6 +157,44 @@ static QUERY_KEYED: Operation = Operation {
         parameter: "api_key",
     }]],
 };
+
+/// A token endpoint that issues a token for client credentials and refuses the other grants,
+/// quoting everything it was sent; an API that quotes the token it was sent.
+async fn careless_oauth_server() -> String {
+    use axum::routing::{get, post};
+    async fn token(
+        axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse as _;
+        if form.get("grant_type").map(String::as_str) == Some("client_credentials") {
+            let body = serde_json::json!({
+                "access_token": ACCESS_TOKEN,
+                "token_type": "bearer",
+                "expires_in": 3600,
+                "refresh_token": ISSUED_REFRESH,
+            });
+            return axum::Json(body).into_response();
+        }
+        let quoted = form.values().cloned().collect::<Vec<_>>().join(" ");
+        let body = serde_json::json!({"error": "invalid_grant", "error_description": quoted});
+        (axum::http::StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+    }
+    async fn api(headers: axum::http::HeaderMap) -> axum::response::Response {
+        use axum::response::IntoResponse as _;
+        let sent = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = serde_json::json!({"message": format!("rejected {sent}")});
+        (axum::http::StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+    }
+    let app = axum::Router::new()
+        .route("/oauth/token", post(token))
+        .route("/oauth/refresh", post(token))
+        .route("/v1/things/{id}", get(api));
+    format!("http://{}/v1", support::serve(app).await)
+}
 
 #[tokio::test]
 async fn no_secret_reaches_any_output_of_failing_runs() {
@@ -271,10 +320,50 @@ async fn no_secret_reaches_any_output_of_failing_runs() {
         assert!(error.is_transport(), "{expected}: {error:?}");
     }
 
+    // OAuth 2.0: a client secret, a password and a refresh token quoted by the token endpoint,
+    // an access token quoted by the API.
+    let oauth = Client::builder()
+        .server("vault", careless_oauth_server().await)
+        .oauth2_client_credentials("machine", "vault-client", CLIENT_SECRET)
+        .oauth2_password(
+            "owner",
+            "ada",
+            OWNER_PASSWORD,
+            "vault-client",
+            Some(CLIENT_SECRET.into()),
+        )
+        .oauth2_refresh_token("delegated", GIVEN_REFRESH, "vault-client", None)
+        .build()
+        .expect("client");
+    printed.push_str(&format!("{oauth:?}\n"));
+    let error = vault::read_thing(&oauth, vault::ReadThingInputs { id: "a".into() })
+        .await
+        .expect_err("rejected");
+    assert_eq!(error.status(), Some(400));
+    assert!(error.to_string().contains("[redacted]"), "{error}");
+    printed.push_str(&format!("{error:?}\n{error}\n"));
+    let error = vault::read_profile(&oauth, vault::ReadProfileInputs {})
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("invalid_grant"), "{error}");
+    assert!(error.to_string().contains("[redacted]"), "{error}");
+    printed.push_str(&format!("{error:?}\n{error}\n"));
+    let error = vault::read_archive(&oauth, vault::ReadArchiveInputs {})
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("invalid_grant"), "{error}");
+    assert!(error.to_string().contains("[redacted]"), "{error}");
+    printed.push_str(&format!("{error:?}\n{error}\n"));
+
     let events = events.lock().unwrap_or_else(|e| e.into_inner()).join("\n");
     let traced = captured.text();
     // The capture works: the runtime's spans and the transport's own records are in it.
-    for needle in ["span arazzo.workflow", "span arazzo.step", "registerSim"] {
+    for needle in [
+        "span arazzo.workflow",
+        "span arazzo.step",
+        "registerSim",
+        "span arazzo.oauth.token",
+    ] {
         assert!(
             traced.contains(needle),
             "`{needle}` not captured:\n{traced}"
@@ -284,7 +373,18 @@ async fn no_secret_reaches_any_output_of_failing_runs() {
     assert!(events.contains("registerSim"), "{events}");
 
     let everything = format!("{printed}\n{events}\n{traced}");
-    for secret in [API_KEY, API_TOKEN, BEARER, PASSWORD, QUERY_KEY] {
+    for secret in [
+        API_KEY,
+        API_TOKEN,
+        BEARER,
+        PASSWORD,
+        QUERY_KEY,
+        CLIENT_SECRET,
+        OWNER_PASSWORD,
+        ACCESS_TOKEN,
+        ISSUED_REFRESH,
+        GIVEN_REFRESH,
+    ] {
         assert!(
             !everything.contains(secret),
             "`{secret}` leaked:\n{}",

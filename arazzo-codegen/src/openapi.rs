@@ -14,10 +14,34 @@ pub enum SchemeKind {
         /// `name`.
         parameter: String,
     },
-    /// `type: http, scheme: bearer`, `oauth2`, `openIdConnect`.
+    /// `type: http, scheme: bearer` (and any other `http` scheme).
     Bearer,
     /// `type: http, scheme: basic`.
     Basic,
+    /// `type: oauth2`.
+    OAuth2(OAuthFlows),
+    /// `type: openIdConnect`: its `openIdConnectUrl`.
+    OpenIdConnect(String),
+}
+
+/// The flows of an `oauth2` scheme that have a token URL (`implicit` has none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OAuthFlows {
+    /// `flows.clientCredentials`.
+    pub client_credentials: Option<OAuthFlow>,
+    /// `flows.password`.
+    pub password: Option<OAuthFlow>,
+    /// `flows.authorizationCode`.
+    pub authorization_code: Option<OAuthFlow>,
+}
+
+/// An OAuth Flow Object's URLs, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthFlow {
+    /// `tokenUrl`.
+    pub token_url: String,
+    /// `refreshUrl`.
+    pub refresh_url: Option<String>,
 }
 
 /// A parameter an operation declares (path-level and operation-level merged).
@@ -68,8 +92,9 @@ pub struct Operation {
     pub responses: Vec<(String, Option<Node>)>,
     /// `(status code or "default", media types of its `content`)`, same order as `responses`.
     pub response_media: Vec<(String, Vec<String>)>,
-    /// Effective security: alternatives of scheme-name sets.
-    pub security: Vec<Vec<String>>,
+    /// Effective security: alternatives, each a set of `(scheme name, scopes)` (the scopes an
+    /// `oauth2` or `openIdConnect` requirement lists).
+    pub security: Vec<Vec<(String, Vec<String>)>>,
     /// `summary`.
     pub summary: Option<String>,
 }
@@ -177,6 +202,13 @@ impl OpenApi {
                 {
                     SchemeKind::Basic
                 }
+                Some("oauth2") => SchemeKind::OAuth2(read_flows(node)),
+                Some("openIdConnect") => SchemeKind::OpenIdConnect(
+                    node.get("openIdConnectUrl")
+                        .and_then(Node::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                ),
                 _ => SchemeKind::Bearer,
             };
             schemes.push((name.name.clone(), kind));
@@ -435,7 +467,7 @@ fn read_encoding(root: &Node, media: &Node) -> Vec<Encoding> {
         .collect()
 }
 
-fn read_security(node: &Node) -> Vec<Vec<String>> {
+fn read_security(node: &Node) -> Vec<Vec<(String, Vec<String>)>> {
     node.as_seq()
         .unwrap_or_default()
         .iter()
@@ -444,8 +476,35 @@ fn read_security(node: &Node) -> Vec<Vec<String>> {
                 .as_map()
                 .unwrap_or_default()
                 .iter()
-                .map(|(k, _)| k.name.clone())
+                .map(|(k, scopes)| {
+                    let scopes = scopes
+                        .as_seq()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|scope| scope.as_str().map(str::to_owned))
+                        .collect();
+                    (k.name.clone(), scopes)
+                })
                 .collect()
         })
         .collect()
+}
+
+/// The flows of an `oauth2` Security Scheme Object that name a `tokenUrl`.
+fn read_flows(scheme: &Node) -> OAuthFlows {
+    let flow = |name: &str| {
+        let flow = scheme.get("flows")?.get(name)?;
+        Some(OAuthFlow {
+            token_url: flow.get("tokenUrl")?.as_str()?.to_owned(),
+            refresh_url: flow
+                .get("refreshUrl")
+                .and_then(Node::as_str)
+                .map(str::to_owned),
+        })
+    };
+    OAuthFlows {
+        client_credentials: flow("clientCredentials"),
+        password: flow("password"),
+        authorization_code: flow("authorizationCode"),
+    }
 }

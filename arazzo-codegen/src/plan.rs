@@ -226,8 +226,8 @@ pub struct OperationPlan {
     pub method: String,
     /// Path template.
     pub path: String,
-    /// Security alternatives, each a list of `(scheme name, kind)`.
-    pub security: Vec<Vec<(String, SchemeKind)>>,
+    /// Security alternatives, each a list of `(scheme name, kind, scopes)`.
+    pub security: Vec<Vec<(String, SchemeKind, Vec<String>)>>,
     /// The `Accept` header: the media types the responses declare (none: `*/*`).
     pub accept: Option<String>,
 }

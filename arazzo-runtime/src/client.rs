@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::oauth::{ClientAuthentication, Grant, OAuthCredential};
 use crate::secret::Secret;
 use crate::security::Credential;
 
@@ -75,7 +76,10 @@ impl Client {
 
     /// Every credential value, to mask wherever a response body is quoted.
     pub(crate) fn secret_values(&self) -> impl Iterator<Item = &str> {
-        self.inner.credentials.values().map(Credential::secret)
+        self.inner
+            .credentials
+            .values()
+            .flat_map(Credential::secrets)
     }
 
     /// Whether a step observer is set: the event (and its copy of the path) is made only then.
@@ -120,6 +124,7 @@ pub struct ClientBuilder {
     max_retry_wait: Option<Duration>,
     workflow_timeout: Option<Duration>,
     correlation_header: Option<String>,
+    client_authentication: BTreeMap<String, ClientAuthentication>,
 }
 
 /// The default whole-request timeout.
@@ -151,7 +156,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The token for an `http` `bearer` (or `oauth2` / `openIdConnect`) security scheme.
+    /// The token for an `http` `bearer` security scheme (or, like [`Self::oauth2_token`], an
+    /// `oauth2` / `openIdConnect` one).
     pub fn bearer(mut self, scheme: impl Into<String>, token: impl Into<Secret>) -> Self {
         self.credentials
             .insert(scheme.into(), Credential::Bearer(token.into()));
@@ -171,6 +177,93 @@ impl ClientBuilder {
                 user: user.into(),
                 password: password.into(),
             },
+        );
+        self
+    }
+
+    /// An access token the caller already has, for an `oauth2` or `openIdConnect` security
+    /// scheme: sent as a bearer token as it is, never renewed.
+    pub fn oauth2_token(self, scheme: impl Into<String>, access_token: impl Into<Secret>) -> Self {
+        self.bearer(scheme, access_token)
+    }
+
+    /// Client credentials (RFC 6749 §4.4) for an `oauth2` scheme with a `clientCredentials`
+    /// flow, or an `openIdConnect` scheme. The token is requested from the flow's `tokenUrl`
+    /// (the discovery document's `token_endpoint`) with the scopes the operation's security
+    /// requirement lists, on first use; see [`Self::oauth2_client_authentication`].
+    pub fn oauth2_client_credentials(
+        self,
+        scheme: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        self.grant(
+            scheme,
+            Grant::ClientCredentials {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            },
+        )
+    }
+
+    /// A resource owner's user name and password (RFC 6749 §4.3) for an `oauth2` scheme with a
+    /// `password` flow, or an `openIdConnect` scheme; `client_secret` is `None` for a public
+    /// client. Refresh tokens the endpoint issues are used to renew the token.
+    pub fn oauth2_password(
+        self,
+        scheme: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<Secret>,
+        client_id: impl Into<String>,
+        client_secret: Option<Secret>,
+    ) -> Self {
+        self.grant(
+            scheme,
+            Grant::Password {
+                username: username.into(),
+                password: password.into(),
+                client_id: client_id.into(),
+                client_secret,
+            },
+        )
+    }
+
+    /// A refresh token (RFC 6749 §6), e.g. from an `authorizationCode` flow done elsewhere: access
+    /// tokens are requested with it from the flow's `refreshUrl` (else its `tokenUrl`). A new
+    /// refresh token the endpoint issues replaces it.
+    pub fn oauth2_refresh_token(
+        self,
+        scheme: impl Into<String>,
+        refresh_token: impl Into<Secret>,
+        client_id: impl Into<String>,
+        client_secret: Option<Secret>,
+    ) -> Self {
+        self.grant(
+            scheme,
+            Grant::RefreshToken {
+                refresh_token: refresh_token.into(),
+                client_id: client_id.into(),
+                client_secret,
+            },
+        )
+    }
+
+    /// How the client authenticates to `scheme`'s token endpoint: HTTP basic (the default) or
+    /// `client_id` and `client_secret` in the form body.
+    pub fn oauth2_client_authentication(
+        mut self,
+        scheme: impl Into<String>,
+        authentication: ClientAuthentication,
+    ) -> Self {
+        self.client_authentication
+            .insert(scheme.into(), authentication);
+        self
+    }
+
+    fn grant(mut self, scheme: impl Into<String>, grant: Grant) -> Self {
+        self.credentials.insert(
+            scheme.into(),
+            Credential::OAuth2(OAuthCredential::new(grant)),
         );
         self
     }
@@ -244,7 +337,17 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(mut self) -> Result<Client, Error> {
+        for (scheme, authentication) in &self.client_authentication {
+            match self.credentials.get_mut(scheme) {
+                Some(Credential::OAuth2(credential)) => credential.authentication = *authentication,
+                _ => {
+                    return Err(Error::Config(format!(
+                        "client authentication is set for security scheme `{scheme}`, which has no OAuth 2.0 grant"
+                    )));
+                }
+            }
+        }
         for (source, url) in &self.servers {
             let parsed = reqwest::Url::parse(url)
                 .map_err(|e| Error::Config(format!("server for `{source}` ({url}): {e}")))?;

@@ -296,6 +296,45 @@ pub enum Error {
         /// The chain of causes, as [`Error::Transport`] gives it.
         reason: String,
     },
+
+    /// The token endpoint of an `oauth2` or `openIdConnect` security scheme refused to issue a
+    /// token (RFC 6749 §5.2), e.g. `invalid_client` or `invalid_scope`. No secret is in it: what
+    /// the server says is masked.
+    #[error(
+        "{context}: security scheme `{scheme}`: the token endpoint answered HTTP {status} `{error}`{}",
+        description_suffix(description)
+    )]
+    TokenRefused {
+        /// The step whose request needed the token.
+        context: Box<StepContext>,
+        /// The scheme's name in `securitySchemes`.
+        scheme: &'static str,
+        /// The HTTP status of the token endpoint's answer.
+        status: u16,
+        /// The server's `error` code.
+        error: String,
+        /// The server's `error_description`, if any.
+        description: Option<String>,
+    },
+
+    /// No access token could be had for an `oauth2` or `openIdConnect` security scheme: the token
+    /// endpoint or discovery document could not be reached or read, or the description names none
+    /// for the grant given.
+    #[error("{context}: security scheme `{scheme}`: no access token: {message}")]
+    TokenUnavailable {
+        /// The step whose request needed the token.
+        context: Box<StepContext>,
+        /// The scheme's name in `securitySchemes`.
+        scheme: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+fn description_suffix(description: &Option<String>) -> String {
+    description
+        .as_ref()
+        .map_or_else(String::new, |text| format!(": {text}"))
 }
 
 fn running_suffix(workflow: &str, running: &Option<(&'static str, &'static str)>) -> String {
@@ -370,6 +409,8 @@ impl Error {
             | Error::BodyTooLarge { context, .. }
             | Error::CriterionFailed { context, .. }
             | Error::MissingOutput { context, .. }
+            | Error::TokenRefused { context, .. }
+            | Error::TokenUnavailable { context, .. }
             | Error::Decode { context, .. } => Some(&**context),
             #[cfg(feature = "restate")]
             Error::TransportRecorded { context, .. } => Some(&**context),
@@ -403,6 +444,8 @@ impl Error {
             | Error::StepDependencyUnmet { .. }
             | Error::OutputUnavailable { .. }
             | Error::InvalidInputs { .. }
+            | Error::TokenRefused { .. }
+            | Error::TokenUnavailable { .. }
             | Error::NestedCriterionFailed { .. } => None,
             #[cfg(feature = "restate")]
             Error::TransportRecorded { .. } => None,

@@ -22,6 +22,7 @@ mod client;
 mod criteria;
 mod encode;
 mod error;
+mod oauth;
 mod operation;
 mod payload;
 mod request;
@@ -42,8 +43,9 @@ pub use client::{
     StepEvent,
 };
 pub use error::{Error, StepContext};
+pub use oauth::ClientAuthentication;
 pub use secret::Secret;
-pub use security::{ApiKeyLocation, SecurityScheme};
+pub use security::{ApiKeyLocation, OAuthFlow, OAuthFlows, SecurityScheme};
 
 #[cfg(feature = "restate")]
 pub mod restate;

@@ -9,6 +9,7 @@ use tracing::Instrument as _;
 use crate::client::{Client, StepEvent};
 use crate::encode;
 use crate::error::{Error, StepContext};
+use crate::oauth::Tokens;
 use crate::operation::Operation;
 use crate::response::StepResponse;
 use crate::security::{self, Applied};
@@ -226,13 +227,31 @@ impl<'c> StepRequest<'c> {
     async fn send_in(self, span: tracing::Span) -> Result<StepResponse, Error> {
         let context = self.context;
         let client = self.client;
-        let (request, sent) = self.build()?;
+        let server = client.server(self.operation.source, self.operation.default_server);
+        let mut tokens = match self.chosen_security() {
+            Some(schemes) => Tokens::for_request(client, server, schemes, context).await?,
+            None => Tokens::default(),
+        };
+        let (request, sent) = self.build(&tokens)?;
+        // A request carrying a token this client obtained is sent again, once, with a new token
+        // when the API refuses the token (401): it may have been revoked before it expired.
+        let resend = tokens
+            .renewable()
+            .then(|| request.try_clone().map(|again| (again, sent.clone())))
+            .flatten();
         let path = client.observes().then(|| request.url().path().to_owned());
         let started = Instant::now();
-        #[cfg(feature = "restate")]
-        let outcome = crate::restate::read(client, request, context, sent).await;
-        #[cfg(not(feature = "restate"))]
-        let outcome = read(client, request, context, sent).await;
+        let mut outcome = exchange(client, request, context, sent).await;
+        if let Some((mut again, sent)) = resend
+            && outcome
+                .as_ref()
+                .is_ok_and(|response| response.status() == 401)
+        {
+            tokens
+                .renew(client, server, context, again.headers_mut())
+                .await?;
+            outcome = exchange(client, again, context, sent).await;
+        }
         let status = outcome.as_ref().ok().map(StepResponse::status);
         if let Some(status) = status {
             span.record("status", status);
@@ -252,12 +271,15 @@ impl<'c> StepRequest<'c> {
         outcome
     }
 
-    fn build(mut self) -> Result<(reqwest::Request, Option<Box<SentRequest>>), Error> {
+    fn build(
+        mut self,
+        tokens: &Tokens,
+    ) -> Result<(reqwest::Request, Option<Box<SentRequest>>), Error> {
         let mut applied = Applied::default();
         if let Some(schemes) = self.chosen_security() {
             for scheme in schemes {
                 if let Some(credential) = self.client.credential(scheme.name()) {
-                    security::apply(scheme, credential, &mut applied)
+                    security::apply(scheme, credential, tokens, &mut applied)
                         .map_err(|message| self.invalid(message))?;
                 }
             }
@@ -352,6 +374,20 @@ fn replace_placeholder(path: &mut String, name: &str, segment: &str) {
             from = start + 1;
         }
     }
+}
+
+/// One exchange of a step: sent and read here, or, in a durable run (feature `restate`), as a
+/// journaled action that a later attempt of the run reads back instead of sending again.
+async fn exchange(
+    client: &Client,
+    request: reqwest::Request,
+    context: StepContext,
+    sent: Option<Box<SentRequest>>,
+) -> Result<StepResponse, Error> {
+    #[cfg(feature = "restate")]
+    return crate::restate::read(client, request, context, sent).await;
+    #[cfg(not(feature = "restate"))]
+    read(client, request, context, sent).await
 }
 
 pub(crate) async fn read(

@@ -2,6 +2,7 @@
 
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 
+use crate::oauth::{OAuthCredential, Tokens};
 use crate::secret::Secret;
 
 /// Where an `apiKey` scheme puts its key.
@@ -27,8 +28,7 @@ pub enum SecurityScheme {
         /// The header, query parameter or cookie name.
         parameter: &'static str,
     },
-    /// `type: http, scheme: bearer` (also used for `oauth2` and `openIdConnect`, which send a bearer
-    /// token).
+    /// `type: http, scheme: bearer`.
     Bearer {
         /// The scheme's name in `securitySchemes`.
         scheme: &'static str,
@@ -38,6 +38,46 @@ pub enum SecurityScheme {
         /// The scheme's name in `securitySchemes`.
         scheme: &'static str,
     },
+    /// `type: oauth2`: a bearer token, given (`ClientBuilder::oauth2_token`) or obtained from a
+    /// token URL of `flows` with a grant (`ClientBuilder::oauth2_client_credentials`, ...).
+    OAuth2 {
+        /// The scheme's name in `securitySchemes`.
+        scheme: &'static str,
+        /// The flows a client without a user agent can use.
+        flows: OAuthFlows,
+        /// The scopes the operation's security requirement lists for the scheme.
+        scopes: &'static [&'static str],
+    },
+    /// `type: openIdConnect`: like `OAuth2`, the token endpoint read from the discovery document.
+    OpenIdConnect {
+        /// The scheme's name in `securitySchemes`.
+        scheme: &'static str,
+        /// `openIdConnectUrl`, as written (relative: to the source description's server).
+        url: &'static str,
+        /// The scopes the operation's security requirement lists for the scheme.
+        scopes: &'static [&'static str],
+    },
+}
+
+/// The token URLs of an `oauth2` scheme's flows (OpenAPI OAuth Flows Object). `implicit` has
+/// none: its tokens are given with `ClientBuilder::oauth2_token`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OAuthFlows {
+    /// `clientCredentials`.
+    pub client_credentials: Option<OAuthFlow>,
+    /// `password`.
+    pub password: Option<OAuthFlow>,
+    /// `authorizationCode`: where its refresh tokens are used.
+    pub authorization_code: Option<OAuthFlow>,
+}
+
+/// One OAuth Flow Object's URLs, as written (relative: to the source description's server).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OAuthFlow {
+    /// `tokenUrl`.
+    pub token_url: &'static str,
+    /// `refreshUrl`.
+    pub refresh_url: Option<&'static str>,
 }
 
 impl SecurityScheme {
@@ -46,7 +86,9 @@ impl SecurityScheme {
         match self {
             SecurityScheme::ApiKey { scheme, .. }
             | SecurityScheme::Bearer { scheme }
-            | SecurityScheme::Basic { scheme } => scheme,
+            | SecurityScheme::Basic { scheme }
+            | SecurityScheme::OAuth2 { scheme, .. }
+            | SecurityScheme::OpenIdConnect { scheme, .. } => scheme,
         }
     }
 }
@@ -56,16 +98,22 @@ impl SecurityScheme {
 pub(crate) enum Credential {
     ApiKey(Secret),
     Bearer(Secret),
-    Basic { user: String, password: Secret },
+    Basic {
+        user: String,
+        password: Secret,
+    },
+    /// A grant to obtain `oauth2` / `openIdConnect` access tokens with.
+    OAuth2(OAuthCredential),
 }
 
 impl Credential {
-    /// The secret part of this credential, to mask in error excerpts.
-    pub(crate) fn secret(&self) -> &str {
+    /// The secret parts of this credential, to mask in error excerpts.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
         match self {
-            Credential::ApiKey(key) => key.expose(),
-            Credential::Bearer(token) => token.expose(),
-            Credential::Basic { password, .. } => password.expose(),
+            Credential::ApiKey(key) => vec![key.expose()],
+            Credential::Bearer(token) => vec![token.expose()],
+            Credential::Basic { password, .. } => vec![password.expose()],
+            Credential::OAuth2(grant) => grant.secrets(),
         }
     }
 }
@@ -78,11 +126,12 @@ pub(crate) struct Applied {
     pub cookies: Vec<(&'static str, String)>,
 }
 
-/// Applies `credential` as `scheme` says. A credential whose value cannot be a header is an error
-/// message that does not contain the value.
+/// Applies `credential` as `scheme` says (`tokens`: those obtained for its OAuth 2.0 grants). A
+/// credential whose value cannot be a header is an error message that does not contain the value.
 pub(crate) fn apply(
     scheme: &SecurityScheme,
     credential: &Credential,
+    tokens: &Tokens,
     out: &mut Applied,
 ) -> Result<(), String> {
     match (scheme, credential) {
@@ -102,7 +151,22 @@ pub(crate) fn apply(
             ApiKeyLocation::Query => out.query.push((parameter, key.expose().to_owned())),
             ApiKeyLocation::Cookie => out.cookies.push((parameter, key.expose().to_owned())),
         },
-        (SecurityScheme::Bearer { scheme }, Credential::Bearer(token)) => {
+        (
+            SecurityScheme::OAuth2 { scheme, .. } | SecurityScheme::OpenIdConnect { scheme, .. },
+            Credential::OAuth2(_),
+        ) => {
+            let token = tokens
+                .get(scheme)
+                .ok_or_else(|| format!("no access token for security scheme `{scheme}`"))?;
+            out.headers
+                .push((AUTHORIZATION, crate::oauth::bearer(token)?));
+        }
+        (
+            SecurityScheme::Bearer { scheme }
+            | SecurityScheme::OAuth2 { scheme, .. }
+            | SecurityScheme::OpenIdConnect { scheme, .. },
+            Credential::Bearer(token),
+        ) => {
             let value = format!("Bearer {}", token.expose());
             out.headers
                 .push((AUTHORIZATION, sensitive(&value, scheme)?));

@@ -5,7 +5,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::openapi::SchemeKind;
+use crate::openapi::{OAuthFlow, OAuthFlows, SchemeKind};
 use crate::plan::{
     ActionPlan, ActionPlanKind, OperationPlan, OutputSource, RetryFirst, StepCall, StepPlan,
     TemplatePiece, ValuePlan, WorkflowCall, WorkflowPlan,
@@ -694,11 +694,41 @@ fn querystring_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
     quote!(#rt::__private::serde_json::Value::String(#rt::__private::template(&[#(#parts),*])))
 }
 
+/// An `oauth2` scheme's flows as `arazzo_runtime::OAuthFlows`.
+fn oauth_flows_tokens(flows: &OAuthFlows, rt: &TokenStream) -> TokenStream {
+    let flow = |flow: &Option<OAuthFlow>| match flow {
+        Some(OAuthFlow {
+            token_url,
+            refresh_url,
+        }) => {
+            let refresh_url = match refresh_url {
+                Some(url) => quote!(::std::option::Option::Some(#url)),
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(::std::option::Option::Some(#rt::OAuthFlow {
+                token_url: #token_url,
+                refresh_url: #refresh_url,
+            }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let (client_credentials, password, authorization_code) = (
+        flow(&flows.client_credentials),
+        flow(&flows.password),
+        flow(&flows.authorization_code),
+    );
+    quote!(#rt::OAuthFlows {
+        client_credentials: #client_credentials,
+        password: #password,
+        authorization_code: #authorization_code,
+    })
+}
+
 fn emit_operation(op: &OperationPlan, rt: &TokenStream) -> TokenStream {
     let (source, server, id, method, path) =
         (&op.source, &op.default_server, &op.id, &op.method, &op.path);
     let alternatives = op.security.iter().map(|schemes| {
-        let schemes = schemes.iter().map(|(name, kind)| match kind {
+        let schemes = schemes.iter().map(|(name, kind, scopes)| match kind {
             SchemeKind::ApiKey {
                 location,
                 parameter,
@@ -716,6 +746,19 @@ fn emit_operation(op: &OperationPlan, rt: &TokenStream) -> TokenStream {
             }
             SchemeKind::Bearer => quote!(#rt::SecurityScheme::Bearer { scheme: #name }),
             SchemeKind::Basic => quote!(#rt::SecurityScheme::Basic { scheme: #name }),
+            SchemeKind::OAuth2(flows) => {
+                let flows = oauth_flows_tokens(flows, rt);
+                quote!(#rt::SecurityScheme::OAuth2 {
+                    scheme: #name,
+                    flows: #flows,
+                    scopes: &[#(#scopes),*],
+                })
+            }
+            SchemeKind::OpenIdConnect(url) => quote!(#rt::SecurityScheme::OpenIdConnect {
+                scheme: #name,
+                url: #url,
+                scopes: &[#(#scopes),*],
+            }),
         });
         quote!(&[#(#schemes),*])
     });

@@ -880,11 +880,11 @@ fn operation_plan(source: &LoadedSource, op: &Operation) -> OperationPlan {
         .map(|alternative| {
             alternative
                 .iter()
-                .filter_map(|name| {
+                .filter_map(|(name, scopes)| {
                     api.schemes
                         .iter()
                         .find(|(n, _)| n == name)
-                        .map(|(n, k)| (n.clone(), k.clone()))
+                        .map(|(n, k)| (n.clone(), k.clone(), scopes.clone()))
                 })
                 .collect()
         })

@@ -92,6 +92,9 @@ mod nested_inputs_flow {
 mod non_json_body_arazzo {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/non-json-body/arazzo.yml");
 }
+mod oauth2_security_ledger {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/oauth2-security/ledger.arazzo.yaml");
+}
 mod openapi_3_1_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/openapi-3-1/flow.arazzo.yaml");
 }
