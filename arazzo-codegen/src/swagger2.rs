@@ -828,3 +828,119 @@ fn boolean(pos: Pos, value: bool) -> Node {
         kind: Kind::Bool(value),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(yaml: &str) -> Converted {
+        let root = crate::load::parse(yaml, "api.yml").expect("YAML");
+        to_openapi(root, "api.yml").expect("Swagger 2.0")
+    }
+
+    fn at<'n>(node: &'n Node, pointer: &str) -> &'n Node {
+        node.pointer(pointer)
+            .unwrap_or_else(|| panic!("no {pointer}"))
+    }
+
+    fn urls(yaml: &str) -> Vec<String> {
+        let root = convert(&format!("swagger: '2.0'\n{yaml}paths: {{}}\n")).root;
+        root.get("servers")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| s.get("url").and_then(Node::as_str).map(str::to_owned))
+            .collect()
+    }
+
+    /// Swagger Object `host`, `basePath`, `schemes`: "If the `schemes` is not included, the
+    /// default scheme to be used is the one used to access the Swagger definition itself",
+    /// unknown at build time, so `https`.
+    #[test]
+    fn servers_come_from_schemes_host_and_base_path() {
+        assert_eq!(
+            urls("host: a.example:8080\nbasePath: /v2\nschemes: [http, https]\n"),
+            ["https://a.example:8080/v2", "http://a.example:8080/v2"]
+        );
+        assert_eq!(urls("host: a.example\n"), ["https://a.example"]);
+        assert_eq!(urls("basePath: /v2\n"), ["/v2"]);
+        assert!(urls("info: {title: t, version: '1'}\n").is_empty());
+    }
+
+    /// Swagger 2.0 oauth2 `flow` values and the OpenAPI 3.0 `flows` members they became.
+    #[test]
+    fn oauth2_flows_are_renamed_and_keep_their_urls_and_scopes() {
+        let converted = convert(
+            "swagger: '2.0'\npaths: {}\nsecurityDefinitions:\n  a: {type: oauth2, flow: application, tokenUrl: /token, scopes: {read: r}}\n  b: {type: oauth2, flow: accessCode, authorizationUrl: /auth, tokenUrl: /token}\n  c: {type: oauth2, flow: implicit, authorizationUrl: /auth}\n  d: {type: oauth2, flow: password, tokenUrl: /token}\n  e: {type: basic, x-note: kept}\n",
+        );
+        assert!(converted.problems.is_empty());
+        let schemes = at(&converted.root, "/components/securitySchemes");
+        let text = |pointer: &str| at(schemes, pointer).as_str().map(str::to_owned);
+        assert_eq!(
+            text("/a/flows/clientCredentials/tokenUrl").as_deref(),
+            Some("/token")
+        );
+        assert_eq!(
+            text("/a/flows/clientCredentials/scopes/read").as_deref(),
+            Some("r")
+        );
+        assert_eq!(
+            text("/b/flows/authorizationCode/authorizationUrl").as_deref(),
+            Some("/auth")
+        );
+        assert!(
+            at(schemes, "/b/flows/authorizationCode/scopes")
+                .as_map()
+                .is_some()
+        );
+        assert_eq!(
+            text("/c/flows/implicit/authorizationUrl").as_deref(),
+            Some("/auth")
+        );
+        assert_eq!(
+            text("/d/flows/password/tokenUrl").as_deref(),
+            Some("/token")
+        );
+        assert_eq!(text("/e/type").as_deref(), Some("http"));
+        assert_eq!(text("/e/scheme").as_deref(), Some("basic"));
+        assert_eq!(text("/e/x-note").as_deref(), Some("kept"));
+    }
+
+    /// Parameter Object: `file` "is used by the Parameter Object and the Response Object";
+    /// form parameters with a file are `multipart/form-data` when `consumes` names no form
+    /// type, and a `file` response without `produces` is `application/octet-stream`.
+    #[test]
+    fn files_are_binary_strings_in_multipart_forms_and_octet_stream_responses() {
+        let converted = convert(
+            "swagger: '2.0'\npaths:\n  /photos:\n    post:\n      parameters:\n        - {name: photo, in: formData, type: file, required: true}\n      responses:\n        '200': {description: ok, schema: {type: file}}\n",
+        );
+        let op = at(&converted.root, "/paths/~1photos/post");
+        let form = at(op, "/requestBody/content/multipart~1form-data/schema");
+        assert_eq!(
+            at(form, "/properties/photo/format").as_str(),
+            Some("binary")
+        );
+        assert_eq!(at(form, "/required/0").as_str(), Some("photo"));
+        let response = at(
+            op,
+            "/responses/200/content/application~1octet-stream/schema",
+        );
+        assert_eq!(at(response, "/type").as_str(), Some("string"));
+        assert_eq!(at(response, "/format").as_str(), Some("binary"));
+    }
+
+    /// Converted nodes keep the Swagger file's positions, so diagnostics point into it.
+    #[test]
+    fn positions_are_the_swagger_files() {
+        let converted = convert(
+            "swagger: '2.0'\npaths: {}\ndefinitions:\n  Pet:\n    type: object\n    properties:\n      owner: {$ref: '#/definitions/Person', x-nullable: true}\n",
+        );
+        let owner = at(&converted.root, "/components/schemas/Pet/properties/owner");
+        assert_eq!(owner.pos, Pos { line: 7, col: 14 });
+        assert_eq!(
+            at(owner, "/$ref").as_str(),
+            Some("#/components/schemas/Person")
+        );
+        assert_eq!(at(owner, "/nullable").kind, Kind::Bool(true));
+    }
+}
