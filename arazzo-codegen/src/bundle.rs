@@ -19,7 +19,7 @@ use crate::diag::Diagnostic;
 use crate::load::{self, Key, Kind, Node};
 
 /// The root member the other files are kept under.
-const BUNDLED: &str = "x-arazzo-bundled";
+pub(crate) const BUNDLED: &str = "x-arazzo-bundled";
 /// Separates a file stem from the number that tells apart files with the same stem: OpenAPI
 /// component names cannot hold it, so [`crate::openapi::OpenApi::ref_name`] can drop what
 /// follows and name the type after the file.

@@ -55,9 +55,11 @@ pub(crate) fn description(
     let root = load::parse_description(&text, shown)?;
     let show = |file: &Path| crate::display_path(file, &options.manifest_dir);
     let bundled = crate::bundle::bundle(root, path, shown, &|file| options.refuses(file), &show);
-    let mut api = OpenApi::from_node(bundled.root, shown)?;
+    let converted = crate::swagger2::to_openapi(bundled.root, shown)?;
+    let mut api = OpenApi::from_node(converted.root, shown)?;
     api.files = bundled.files;
     api.reference_problems = bundled.problems;
+    api.reference_problems.extend(converted.problems);
     let api = Arc::new(api);
     let stamps: Option<Vec<Stamp>> = std::iter::once(main)
         .chain(api.files.iter().map(|f| stamp(f).ok().flatten()))

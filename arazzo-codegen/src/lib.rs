@@ -24,6 +24,7 @@ pub mod openapi;
 pub mod plan;
 pub mod sources;
 pub mod stub;
+mod swagger2;
 pub mod types;
 
 use std::path::{Path, PathBuf};

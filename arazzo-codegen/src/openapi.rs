@@ -115,7 +115,7 @@ pub struct OpenApi {
     /// The other files the description's `$ref`s reach (see [`crate::bundle`]).
     pub files: Vec<std::path::PathBuf>,
     /// The `$ref`s into other files that could not be followed, each reported once; what they
-    /// point to is unknown.
+    /// point to is unknown. For a Swagger 2.0 description, also what could not be converted.
     pub reference_problems: Vec<Diagnostic>,
 }
 
@@ -152,9 +152,7 @@ impl OpenApi {
                 ));
             }
             None => {
-                let what = if root.get("swagger").is_some() {
-                    "a Swagger 2.0 description; convert it to OpenAPI 3.x"
-                } else if root.get("arazzo").is_some() {
+                let what = if root.get("arazzo").is_some() {
                     "an Arazzo document, not an OpenAPI description; such a source needs `type: arazzo`"
                 } else if root.get("asyncapi").is_some() {
                     "an AsyncAPI document; only OpenAPI 3.x descriptions are supported"

@@ -1,4 +1,4 @@
-// A remote source description that was never vendored, a Swagger 2.0 file, and an Arazzo document given as OpenAPI.
+// A remote source description that was never vendored, and an Arazzo document given as OpenAPI.
 arazzo_runtime::arazzo_workflow!("tests/fixtures/arazzo/unsupported-source.yml");
 
 fn main() {}

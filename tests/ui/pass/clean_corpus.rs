@@ -161,6 +161,12 @@ mod step_timeout_and_self_flow {
 mod success_actions_workflow_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/success-actions-workflow/flow.arazzo.yaml");
 }
+mod swagger_2_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/swagger-2/flow.arazzo.yaml");
+}
+mod swagger_2_yaml_shop {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/swagger-2-yaml/shop.arazzo.yaml");
+}
 mod version_1_0_0_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/version-1-0-0/flow.arazzo.yaml");
 }
