@@ -3,7 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::plan::{BodyPlan, LiteralJson, ReplacementTarget, TemplatePiece, ValuePlan};
+use crate::openapi::EncodingStyle;
+use crate::plan::{
+    AbsentPayload, BodyPlan, LiteralJson, ReplacementTarget, TemplatePiece, ValuePlan,
+};
 
 use super::values::{Scope, value_tokens};
 
@@ -61,17 +64,15 @@ pub(super) fn body_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
     } else {
         quote!(let mut payload = #payload;)
     };
-    let send = if body.refuse_absent {
-        quote! {
+    let send = match body.absent {
+        AbsentPayload::Refused => quote! {
             if payload.is_null() {
                 return ::std::result::Result::Err(request.required_body_absent());
             }
             #send
-        }
-    } else if crate::plan::may_be_absent(&body.payload) {
-        quote!(if !payload.is_null() { #send })
-    } else {
-        send
+        },
+        AbsentPayload::Unsent => quote!(if !payload.is_null() { #send }),
+        AbsentPayload::Impossible => send,
     };
     quote! {
         #binding
@@ -85,12 +86,12 @@ fn encoding_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
     let rt = scope.rt;
     let entries = body.encoding.iter().map(|e| {
         let name = &e.name;
-        let style = match e.style.as_str() {
-            "spaceDelimited" => quote!(SpaceDelimited),
-            "pipeDelimited" => quote!(PipeDelimited),
-            "deepObject" => quote!(DeepObject),
-            "json" => quote!(Json),
-            _ => quote!(Form),
+        let style = match e.style {
+            EncodingStyle::Form => quote!(Form),
+            EncodingStyle::SpaceDelimited => quote!(SpaceDelimited),
+            EncodingStyle::PipeDelimited => quote!(PipeDelimited),
+            EncodingStyle::DeepObject => quote!(DeepObject),
+            EncodingStyle::Json => quote!(Json),
         };
         let explode = e.explode;
         quote! {
