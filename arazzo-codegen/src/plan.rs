@@ -252,11 +252,27 @@ pub struct BodyPlan {
     pub payload: ValuePlan,
     /// `(target, value)` replacements applied to the payload, in order.
     pub replacements: Vec<(ReplacementTarget, ValuePlan)>,
-    /// How the members of a form body are serialised (the operation's `encoding` object).
-    pub encoding: Vec<crate::openapi::Encoding>,
+    /// How the payload is written into the body.
+    pub format: BodyFormat,
     /// What happens when the payload turns out absent at run time (an optional input left
     /// out).
     pub absent: AbsentPayload,
+}
+
+/// How a payload is written into a request body, from its content type and how the workflow
+/// wrote it.
+#[derive(Debug)]
+pub enum BodyFormat {
+    /// `application/x-www-form-urlencoded`: the members serialised as the operation's
+    /// `encoding` object says of each.
+    Form(Vec<crate::openapi::Encoding>),
+    /// A JSON content type and a payload written as text: the text is the body, with embedded
+    /// values written as JSON.
+    JsonText,
+    /// Any other content type and a payload written as text: the text is the body.
+    Text,
+    /// A payload written as YAML/JSON data: serialised as JSON.
+    Json,
 }
 
 /// What a step does when its payload turns out absent at run time.

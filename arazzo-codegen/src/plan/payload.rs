@@ -2,13 +2,14 @@
 //! written as text split into its fields, and the operation's form `encoding`.
 
 use crate::model::{Replacement, Step, TargetSelectorType};
-use crate::openapi::Operation;
+use crate::openapi::{Operation, is_json};
 use crate::pointer::JsonPointer;
 use crate::types::RustType;
 
 use super::values::Ctx;
 use super::{
-    AbsentPayload, BodyPlan, LiteralJson, Planner, ReplacementTarget, TemplatePiece, ValuePlan,
+    AbsentPayload, BodyFormat, BodyPlan, LiteralJson, Planner, ReplacementTarget, TemplatePiece,
+    ValuePlan,
 };
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -89,21 +90,27 @@ impl Planner<'_> {
         } else {
             AbsentPayload::Unsent
         };
-        let encoding = if media == FORM {
-            op.request_media
+        let format = if media == FORM {
+            let encoding = op
+                .request_media
                 .iter()
                 .position(|m| essence(m) == media)
                 .and_then(|i| op.request_encodings.get(i))
                 .cloned()
-                .unwrap_or_default()
+                .unwrap_or_default();
+            BodyFormat::Form(encoding)
+        } else if as_text && is_json(&content_type) {
+            BodyFormat::JsonText
+        } else if as_text {
+            BodyFormat::Text
         } else {
-            Vec::new()
+            BodyFormat::Json
         };
         Some(BodyPlan {
             content_type,
             payload,
             replacements,
-            encoding,
+            format,
             absent,
         })
     }
