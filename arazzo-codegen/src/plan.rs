@@ -12,6 +12,7 @@ mod checks;
 mod embedded;
 mod flow;
 mod payload;
+mod presence;
 mod step;
 mod values;
 mod xpath;
@@ -585,72 +586,6 @@ impl ValuePlan {
                 ValuePlan::Select { context, .. } => context.any(test),
                 _ => false,
             }
-    }
-}
-
-impl Member {
-    /// A member whose value is left out, rather than sent as `null`, when it reads whole an
-    /// optional input that is not given; so is one that reads an output of a step a `goto` may
-    /// have skipped, whole or at a pointer.
-    pub(crate) fn new(name: String, value: ValuePlan) -> Member {
-        let presence = match &value {
-            ValuePlan::Input {
-                field,
-                ty: RustType::Option(_),
-                pointer: None,
-            } => Presence::WhenSet {
-                holder: Holder::Input(field.clone()),
-                pointer: None,
-            },
-            ValuePlan::StepOutput {
-                var,
-                certain: false,
-                pointer,
-                ..
-            } => Presence::WhenSet {
-                holder: Holder::StepOutput(var.clone()),
-                pointer: pointer.clone(),
-            },
-            _ => Presence::Always,
-        };
-        Member {
-            name,
-            value,
-            presence,
-        }
-    }
-}
-
-impl ParameterPlan {
-    /// A parameter in `location`. A query, header or cookie parameter that reads whole an
-    /// output of a step a `goto` may have skipped is left out when that step has not run, like
-    /// an absent optional input; a path parameter cannot be left out, and a `querystring` is
-    /// the whole query.
-    pub(crate) fn new(location: ParameterLocation, name: String, value: ValuePlan) -> Self {
-        let omissible = match location {
-            ParameterLocation::Query | ParameterLocation::Header | ParameterLocation::Cookie => {
-                true
-            }
-            ParameterLocation::Path | ParameterLocation::Querystring => false,
-        };
-        let presence = match &value {
-            ValuePlan::StepOutput {
-                var,
-                certain: false,
-                pointer: None,
-                ..
-            } if omissible => Presence::WhenSet {
-                holder: Holder::StepOutput(var.clone()),
-                pointer: None,
-            },
-            _ => Presence::Always,
-        };
-        Self {
-            location,
-            name,
-            value,
-            presence,
-        }
     }
 }
 
