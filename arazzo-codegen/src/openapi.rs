@@ -113,7 +113,7 @@ pub struct OpenApi {
     pub operations: Vec<Operation>,
     /// `components.securitySchemes`, in document order.
     pub schemes: Vec<(String, SchemeKind)>,
-    /// The other files the description's `$ref`s reach (see [`crate::bundle`]).
+    /// The other files the description's `$ref`s reach (gathered by the `bundle` module).
     pub files: Vec<std::path::PathBuf>,
     /// The `$ref`s into other files that could not be followed, each reported once; what they
     /// point to is unknown.
