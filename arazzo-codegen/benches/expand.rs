@@ -18,9 +18,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use arazzo_codegen::OpenApi;
 use arazzo_codegen::load::{self, Kind, Node};
-use arazzo_codegen::openapi::OpenApi;
-use arazzo_codegen::{Options, cache, expand_str};
+use arazzo_codegen::{Options, clear_cache, expand_str};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 #[path = "support/synthetic.rs"]
@@ -139,7 +139,7 @@ fn seed(c: &mut Criterion) {
     let mut group = c.benchmark_group("expand/seed-sim-description");
     group.bench_function("cold", |b| {
         b.iter(|| {
-            cache::clear();
+            clear_cache();
             expand_checked(&text, &options)
         });
     });
@@ -176,7 +176,7 @@ fn synthetic(c: &mut Criterion) {
             group.throughput(Throughput::Bytes(text.len() as u64));
             group.bench_with_input(BenchmarkId::new("cold", n), &workflow, |b, workflow| {
                 b.iter(|| {
-                    cache::clear();
+                    clear_cache();
                     expand_checked(workflow, &options)
                 });
             });
@@ -247,7 +247,7 @@ fn given_file(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(size));
     group.bench_function("cold", |b| {
         b.iter(|| {
-            cache::clear();
+            clear_cache();
             expand_checked(&workflow, &options)
         });
     });

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::diag::suggest;
+pub use crate::pointer::{JsonPointer, PointerError};
 
 /// Where a `$request.` or `$response.` expression reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +16,7 @@ pub enum Source {
     /// `path.NAME`
     Path(String),
     /// `body` with an optional JSON pointer after `#`.
-    Body(Option<String>),
+    Body(Option<JsonPointer>),
 }
 
 /// A parsed runtime expression.
@@ -36,14 +37,14 @@ pub enum Expr {
         /// The input's name.
         name: String,
         /// A pointer into the input's value.
-        pointer: Option<String>,
+        pointer: Option<JsonPointer>,
     },
     /// `$outputs.NAME[#POINTER]` (the outputs of the workflow a step calls)
     Outputs {
         /// The output's name.
         name: String,
         /// A pointer into the output's value.
-        pointer: Option<String>,
+        pointer: Option<JsonPointer>,
     },
     /// `$steps.STEP.outputs.NAME[#POINTER]`
     Steps {
@@ -52,7 +53,7 @@ pub enum Expr {
         /// The output name, when the expression reads `.outputs.NAME`.
         output: Option<String>,
         /// A pointer into the output's value.
-        pointer: Option<String>,
+        pointer: Option<JsonPointer>,
     },
     /// `$workflows.WORKFLOW.outputs.NAME`
     Workflows {
@@ -61,7 +62,7 @@ pub enum Expr {
         /// The output name, when the expression reads `.outputs.NAME`.
         output: Option<String>,
         /// A pointer into the output's value.
-        pointer: Option<String>,
+        pointer: Option<JsonPointer>,
     },
     /// `$workflows.WORKFLOW.inputs.NAME`: the inputs that workflow ran with.
     WorkflowInputs {
@@ -70,7 +71,7 @@ pub enum Expr {
         /// The input's name.
         input: String,
         /// A pointer into the input's value.
-        pointer: Option<String>,
+        pointer: Option<JsonPointer>,
     },
     /// `$sourceDescriptions.NAME.REFERENCE`
     SourceDescriptions {
@@ -166,16 +167,17 @@ pub fn parse_expr(text: &str) -> Result<Expr, ExprError> {
         Some((path, pointer)) => (path, Some(pointer)),
         None => (text, None),
     };
-    if let Some(pointer) = pointer {
-        check_pointer(pointer).map_err(|m| {
-            let mut e = ExprError::new(path.len() + 1, m);
-            if !pointer.starts_with('/') {
-                e.hint = Some(format!("did you mean `{path}#/{pointer}`?"));
-            }
-            e
-        })?;
-    }
-    let pointer = pointer.map(str::to_owned);
+    let pointer = pointer
+        .map(|pointer| {
+            JsonPointer::parse(pointer).map_err(|m| {
+                let mut e = ExprError::new(path.len() + 1, m.to_string());
+                if !pointer.starts_with('/') {
+                    e.hint = Some(format!("did you mean `{path}#/{pointer}`?"));
+                }
+                e
+            })
+        })
+        .transpose()?;
     let (root, rest) = match path.split_once('.') {
         Some((root, rest)) => (root, Some(rest)),
         None => (path, None),
@@ -314,7 +316,7 @@ fn parse_outputs_field(field: &str, offset: usize) -> Result<String, ExprError> 
     }
 }
 
-fn parse_source(root: &str, rest: &str, pointer: Option<String>) -> Result<Source, ExprError> {
+fn parse_source(root: &str, rest: &str, pointer: Option<JsonPointer>) -> Result<Source, ExprError> {
     let offset = root.len() + 1;
     let named = |prefix: &str| {
         rest.strip_prefix(prefix)
@@ -373,18 +375,9 @@ fn unknown_source(root: &str, rest: &str, offset: usize) -> ExprError {
 
 /// Checks an RFC 6901 pointer: empty, or `/`-separated tokens where `~` is only `~0` or `~1`.
 pub fn check_pointer(pointer: &str) -> Result<(), String> {
-    if !pointer.is_empty() && !pointer.starts_with('/') {
-        return Err(format!("JSON pointer `{pointer}` must start with `/`"));
-    }
-    let bytes = pointer.as_bytes();
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b'~' && !matches!(bytes.get(i + 1), Some(b'0' | b'1')) {
-            return Err(format!(
-                "JSON pointer `{pointer}` has `~` not followed by `0` or `1`"
-            ));
-        }
-    }
-    Ok(())
+    JsonPointer::parse(pointer)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// Parses a runtime expression inside a simple condition, where the specification's condition
@@ -855,7 +848,9 @@ mod tests {
         assert_eq!(parse_expr("$statusCode"), Ok(Expr::StatusCode));
         assert_eq!(
             parse_expr("$response.body#/simId"),
-            Ok(Expr::Response(Source::Body(Some("/simId".into()))))
+            Ok(Expr::Response(Source::Body(
+                JsonPointer::parse("/simId").ok()
+            )))
         );
         assert_eq!(
             parse_expr("$steps.registerSim.outputs.registeredSimId"),

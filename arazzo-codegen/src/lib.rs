@@ -2,38 +2,45 @@
 //! typed async Rust out.
 //!
 //! The data flows one way, one module per stage:
-//! [`load`] (YAML/JSON with positions) → [`model`] (the Arazzo document) → [`openapi`] (the
-//! operation index of each source description) → [`plan`] (references checked, types chosen,
-//! requests and criteria compiled to a plan) → [`emit`] (tokens). Every stage collects
-//! [`Diagnostic`]s instead of stopping at the first mistake.
+//! [`load`] (YAML/JSON with positions) → `model` (the Arazzo document) → `openapi` (the
+//! operation index of each source description) → `plan` (references checked, types chosen,
+//! requests and criteria compiled to a plan closed over typed values) → `emit` (tokens, by
+//! rendering the plan only). Every stage collects [`Diagnostic`]s instead of stopping at the
+//! first mistake.
 //!
-//! [`expand`] gives the tokens the macro emits; [`Generator`] writes the same code as a file,
-//! from a `build.rs` or for `arazzo generate`.
+//! Public are [`expand`], [`Generator`] (the same code as a file, from a `build.rs` or for
+//! `arazzo generate`), and what the command line and the fuzz targets reach: [`load`] (the
+//! positioned YAML/JSON tree), [`expr`] (runtime expressions), [`lock`] (vendored remote
+//! descriptions); the benches also reach [`OpenApi`] and [`clear_cache`].
 
 mod bundle;
-pub mod cache;
-pub mod diag;
-pub mod emit;
+mod cache;
+mod diag;
+mod emit;
 pub mod expr;
 mod generator;
+mod http;
 pub mod load;
 pub mod lock;
-pub mod model;
-pub mod names;
-pub mod openapi;
-pub mod plan;
-pub mod sources;
-pub mod stub;
+mod model;
+mod names;
+mod openapi;
+mod plan;
+mod pointer;
+mod sources;
+mod stub;
 mod swagger2;
-pub mod types;
+mod types;
 
 use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+pub use cache::clear as clear_cache;
 pub use diag::{Diagnostic, Pos};
 pub use generator::{Generated, Generator};
+pub use openapi::OpenApi;
 
 /// How to expand a document.
 #[derive(Debug, Clone)]
@@ -93,7 +100,7 @@ pub struct Expansion {
     /// The generated items (empty when there are diagnostics).
     pub tokens: TokenStream,
     /// When there are diagnostics: stand-ins for the functions and structs the document's
-    /// workflows would have defined (see [`stub`]), to emit only next to the errors, so that
+    /// workflows would have defined (see the `stub` module), to emit only next to the errors, so that
     /// the code calling the workflows still resolves while the document is broken. Empty on
     /// success, and when the document is not even YAML. A separate field rather than `tokens`,
     /// so that a caller cannot mistake stand-ins for generated code.

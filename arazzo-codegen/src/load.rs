@@ -88,16 +88,14 @@ impl Node {
         }
     }
 
-    /// Follows an RFC 6901 JSON pointer (`/a/b~1c`) from this node.
+    /// Follows an RFC 6901 JSON pointer (`/a/b~1c`) from this node: `None` when nothing is
+    /// there, or when `pointer` is not one (a `~` not followed by `0` or `1`).
     pub fn pointer(&self, pointer: &str) -> Option<&Node> {
-        if pointer.is_empty() {
-            return Some(self);
-        }
+        let pointer = crate::pointer::JsonPointer::parse(pointer).ok()?;
         let mut node = self;
-        for token in pointer.strip_prefix('/')?.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+        for token in pointer.tokens() {
             node = match &node.kind {
-                Kind::Map(_) => node.get(&token)?,
+                Kind::Map(_) => node.get(token)?,
                 Kind::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => return None,
             };
@@ -719,5 +717,8 @@ mod tests {
         let node = parse("a:\n  b/c: [1, 2]\n", "t.yml").unwrap();
         assert_eq!(node.pointer("/a/b~1c/1").unwrap().kind, Kind::Int(2));
         assert!(node.pointer("/a/zz").is_none());
+        assert!(node.pointer("/a/b~2c").is_none());
+        let tilde = parse("\"~1\": x\n", "t.yml").unwrap();
+        assert_eq!(tilde.pointer("/~01").unwrap().kind, Kind::Str("x".into()));
     }
 }

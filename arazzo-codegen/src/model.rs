@@ -45,10 +45,6 @@ pub struct Document {
 pub struct Info {
     /// `title`.
     pub title: String,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
     /// `version`.
     pub version: String,
 }

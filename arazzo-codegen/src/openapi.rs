@@ -2,6 +2,7 @@
 //! type its outputs.
 
 use crate::diag::Diagnostic;
+use crate::http::HttpMethod;
 use crate::load::Node;
 
 /// A security scheme from `components.securitySchemes`.
@@ -9,8 +10,8 @@ use crate::load::Node;
 pub enum SchemeKind {
     /// `type: apiKey`.
     ApiKey {
-        /// `in`: `header`, `query` or `cookie`.
-        location: String,
+        /// `in`.
+        location: ApiKeyLocation,
         /// `name`.
         parameter: String,
     },
@@ -44,6 +45,32 @@ pub struct OAuthFlow {
     pub refresh_url: Option<String>,
 }
 
+/// Where an `apiKey` security scheme's key goes (`in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// `header`, and what a description without a valid `in` gets.
+    Header,
+    /// `query`
+    Query,
+    /// `cookie`
+    Cookie,
+}
+
+/// How a member of a form body is serialised: an Encoding Object's `style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingStyle {
+    /// `form`, the default, and what a style that does not apply to a form body is sent as.
+    Form,
+    /// `spaceDelimited`
+    SpaceDelimited,
+    /// `pipeDelimited`
+    PipeDelimited,
+    /// `deepObject`
+    DeepObject,
+    /// No `style` and a JSON `contentType`: the member is sent as JSON text.
+    Json,
+}
+
 /// A parameter an operation declares (path-level and operation-level merged).
 #[derive(Debug, Clone)]
 pub struct OpParam {
@@ -60,9 +87,8 @@ pub struct OpParam {
 pub struct Encoding {
     /// The property it applies to.
     pub name: String,
-    /// `style` (`form`, `spaceDelimited`, `pipeDelimited`, `deepObject`), or `json` for an
-    /// entry with a JSON `contentType` and no `style`: the property is sent as JSON text.
-    pub style: String,
+    /// `style`.
+    pub style: EncodingStyle,
     /// `explode`; OpenAPI's default is `true` for `form` only.
     pub explode: bool,
 }
@@ -74,8 +100,8 @@ pub struct Operation {
     pub id: String,
     /// Whether `id` is a real `operationId`.
     pub named: bool,
-    /// HTTP method, upper case.
-    pub method: String,
+    /// HTTP method.
+    pub method: HttpMethod,
     /// The path template.
     pub path: String,
     /// Its parameters.
@@ -112,16 +138,13 @@ pub struct OpenApi {
     pub operations: Vec<Operation>,
     /// `components.securitySchemes`, in document order.
     pub schemes: Vec<(String, SchemeKind)>,
-    /// The other files the description's `$ref`s reach (see [`crate::bundle`]).
+    /// The other files the description's `$ref`s reach (gathered by the `bundle` module).
     pub files: Vec<std::path::PathBuf>,
     /// The `$ref`s into other files that could not be followed, each reported once; what they
     /// point to is unknown. For a Swagger 2.0 description, also what could not be converted.
     pub reference_problems: Vec<Diagnostic>,
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 const MAX_REF_HOPS: usize = 64;
 /// Header parameters OpenAPI says to ignore.
 const IGNORED_HEADERS: [&str; 3] = ["Accept", "Content-Type", "Authorization"];
@@ -181,11 +204,11 @@ impl OpenApi {
             let node = resolve_in(&root, node);
             let kind = match node.get("type").and_then(Node::as_str) {
                 Some("apiKey") => SchemeKind::ApiKey {
-                    location: node
-                        .get("in")
-                        .and_then(Node::as_str)
-                        .unwrap_or("header")
-                        .to_owned(),
+                    location: match node.get("in").and_then(Node::as_str) {
+                        Some("query") => ApiKeyLocation::Query,
+                        Some("cookie") => ApiKeyLocation::Cookie,
+                        _ => ApiKeyLocation::Header,
+                    },
                     parameter: node
                         .get("name")
                         .and_then(Node::as_str)
@@ -214,10 +237,10 @@ impl OpenApi {
         for (path, item) in root.get("paths").and_then(Node::as_map).unwrap_or_default() {
             let item = resolve_in(&root, item);
             let path_params = item.get("parameters");
-            for (method, op) in item.as_map().unwrap_or_default() {
-                if !METHODS.contains(&method.name.as_str()) {
+            for (key, op) in item.as_map().unwrap_or_default() {
+                let Some(method) = HttpMethod::from_path_item_key(&key.name) else {
                     continue;
-                }
+                };
                 let operation_id = op.get("operationId").and_then(Node::as_str);
                 let mut params: Vec<OpParam> = Vec::new();
                 for list in [path_params, op.get("parameters")].into_iter().flatten() {
@@ -315,12 +338,10 @@ impl OpenApi {
                     .or_else(|| global_security.clone())
                     .unwrap_or_default();
                 operations.push(Operation {
-                    id: operation_id.map_or_else(
-                        || format!("{} {}", method.name.to_uppercase(), path.name),
-                        str::to_owned,
-                    ),
+                    id: operation_id
+                        .map_or_else(|| format!("{method} {}", path.name), str::to_owned),
                     named: operation_id.is_some(),
-                    method: method.name.to_uppercase(),
+                    method,
                     path: path.name.clone(),
                     params,
                     request_media,
@@ -350,11 +371,11 @@ impl OpenApi {
         self.operations.iter().find(|op| op.named && op.id == id)
     }
 
-    /// The operation at `path` and `method` (lower or upper case), named or not.
-    pub fn operation_at(&self, path: &str, method: &str) -> Option<&Operation> {
+    /// The operation at `path` and `method`, named or not.
+    pub fn operation_at(&self, path: &str, method: HttpMethod) -> Option<&Operation> {
         self.operations
             .iter()
-            .find(|op| op.path == path && op.method.eq_ignore_ascii_case(method))
+            .find(|op| op.path == path && op.method == method)
     }
 
     /// Every `operationId`, for suggestions.
@@ -448,13 +469,18 @@ fn read_encoding(root: &Node, media: &Node) -> Vec<Encoding> {
             let entry = resolve_in(root, entry);
             let text = |key: &str| entry.get(key).and_then(Node::as_str);
             let style = match (text("style"), text("contentType")) {
-                (Some(style), _) => style.to_owned(),
-                (None, Some(content_type)) if is_json(content_type) => "json".to_owned(),
-                (None, _) => "form".to_owned(),
+                (Some("spaceDelimited"), _) => EncodingStyle::SpaceDelimited,
+                (Some("pipeDelimited"), _) => EncodingStyle::PipeDelimited,
+                (Some("deepObject"), _) => EncodingStyle::DeepObject,
+                (Some(_), _) => EncodingStyle::Form,
+                (None, Some(content_type)) if is_json(content_type) => EncodingStyle::Json,
+                (None, _) => EncodingStyle::Form,
             };
+            // OpenAPI: `explode` defaults to `true` for `form` only; a style that does not apply
+            // to a form body is sent as `form` but keeps the default of what was written.
             let explode = match entry.get("explode").map(|n| &n.kind) {
                 Some(crate::load::Kind::Bool(explode)) => *explode,
-                _ => style == "form",
+                _ => matches!(text("style"), None | Some("form")) && style == EncodingStyle::Form,
             };
             Encoding {
                 name: name.name.clone(),

@@ -12,20 +12,22 @@ mod checks;
 mod embedded;
 mod flow;
 mod payload;
+mod presence;
 mod step;
 mod values;
 mod xpath;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::expr;
+use crate::http::{HttpMethod, ParameterLocation};
 use crate::load::{Kind, Node};
 use crate::model::{Document, OutputValue, Spanned, Workflow};
 use crate::names;
 use crate::openapi::{OpenApi, SchemeKind};
+use crate::pointer::JsonPointer;
 use crate::types::{Field, RustType, StructDef, TypeRegistry};
 
 use flow::Flow;
-pub(crate) use payload::may_be_absent;
 use values::{Ctx, Place};
 
 /// A source description that was loaded.
@@ -51,10 +53,6 @@ pub struct ArazzoSource {
 /// Everything the emitter needs.
 #[derive(Debug)]
 pub struct Plan {
-    /// `info.title`.
-    pub title: String,
-    /// `info.version`.
-    pub version: String,
     /// The Arazzo file, as shown to the user.
     pub file: String,
     /// One per workflow, in document order.
@@ -105,9 +103,9 @@ pub struct WorkflowCall {
     /// Whether the inputs it ran with are kept (`$workflows.W.inputs.X` reads them;
     /// `dependsOn` only).
     pub keeps_inputs: bool,
-    /// Its inputs from an action's `parameters` (Arazzo 1.1), `(input wire name, value)`;
-    /// `None`: the caller's inputs, by name.
-    pub args: Option<Vec<(String, ValuePlan)>>,
+    /// Its inputs from an action's `parameters` (Arazzo 1.1), each named by the input's wire
+    /// name; `None`: the caller's inputs, by name.
+    pub args: Option<Vec<Member>>,
     /// The call closes a loop of `goto`s between workflows: its future is boxed.
     pub recursive: bool,
     /// What is known of it.
@@ -148,6 +146,8 @@ pub struct StepPlan {
     pub on_failure: Vec<ActionPlan>,
     /// The index of the next step, `None` for the last.
     pub next: Option<usize>,
+    /// What keeping the outputs does with one the response lacks.
+    pub missing_outputs: MissingOutput,
     /// Whether criteria, actions or outputs read what was sent (`$url`, `$request.…`), so the
     /// request must be kept after sending.
     pub keeps_request: bool,
@@ -168,8 +168,8 @@ pub enum StepCall {
     Operation {
         /// The operation.
         op: Box<OperationPlan>,
-        /// `(in, name, value)`.
-        params: Vec<(String, String, ValuePlan)>,
+        /// The parameters, in order.
+        params: Vec<ParameterPlan>,
         /// The request body.
         body: Option<BodyPlan>,
     },
@@ -181,11 +181,69 @@ pub enum StepCall {
         fn_name: String,
         /// Its inputs struct.
         inputs: String,
-        /// `(input wire name, value)`.
-        args: Vec<(String, ValuePlan)>,
+        /// Its inputs, each named by the input's wire name.
+        args: Vec<Member>,
     },
 }
 
+/// What keeping a step's outputs does with an output its response lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingOutput {
+    /// The step fails with an error naming the output.
+    Fails,
+    /// The output is left unset, and an error arises only where it is read: with success
+    /// actions, a response may lack an output on purpose (the action that applies to it goes
+    /// elsewhere or ends).
+    LeftUnset,
+}
+
+/// A parameter of a step that calls an operation.
+#[derive(Debug)]
+pub struct ParameterPlan {
+    /// Where it goes (`in`).
+    pub location: ParameterLocation,
+    /// Its name.
+    pub name: String,
+    /// Its value.
+    pub value: ValuePlan,
+    /// Whether it is sent when what it reads is absent.
+    pub presence: Presence,
+}
+
+/// A member of an object value (a payload, a called workflow's inputs).
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Its name.
+    pub name: String,
+    /// Its value.
+    pub value: ValuePlan,
+    /// Whether it is there when what it reads is absent.
+    pub presence: Presence,
+}
+
+/// Whether an object member or a parameter is there when the value it reads whole is absent.
+#[derive(Debug, Clone)]
+pub enum Presence {
+    /// Always: an absent value is `null`.
+    Always,
+    /// Only when an `Option` holds a value, read at `pointer` (an optional input left out, the
+    /// output of a step a `goto` skipped); left out otherwise, rather than sent as `null`.
+    WhenSet {
+        /// The `Option` read.
+        holder: Holder,
+        /// A JSON pointer into the value.
+        pointer: Option<JsonPointer>,
+    },
+}
+
+/// An `Option` a value is read from.
+#[derive(Debug, Clone)]
+pub enum Holder {
+    /// The workflow input field.
+    Input(String),
+    /// The local variable of a step output.
+    StepOutput(String),
+}
 /// A request body.
 #[derive(Debug)]
 pub struct BodyPlan {
@@ -195,19 +253,46 @@ pub struct BodyPlan {
     pub payload: ValuePlan,
     /// `(target, value)` replacements applied to the payload, in order.
     pub replacements: Vec<(ReplacementTarget, ValuePlan)>,
-    /// How the members of a form body are serialised (the operation's `encoding` object).
-    pub encoding: Vec<crate::openapi::Encoding>,
-    /// Whether a payload that turns out absent at run time (an optional input left out) is
-    /// refused before sending, because the operation's `requestBody` is `required` and the
-    /// step does not ask to send invalid requests.
-    pub refuse_absent: bool,
+    /// How the payload is written into the body.
+    pub format: BodyFormat,
+    /// What happens when the payload turns out absent at run time (an optional input left
+    /// out).
+    pub absent: AbsentPayload,
+}
+
+/// How a payload is written into a request body, from its content type and how the workflow
+/// wrote it.
+#[derive(Debug)]
+pub enum BodyFormat {
+    /// `application/x-www-form-urlencoded`: the members serialised as the operation's
+    /// `encoding` object says of each.
+    Form(Vec<crate::openapi::Encoding>),
+    /// A JSON content type and a payload written as text: the text is the body, with embedded
+    /// values written as JSON.
+    JsonText,
+    /// Any other content type and a payload written as text: the text is the body.
+    Text,
+    /// A payload written as YAML/JSON data: serialised as JSON.
+    Json,
+}
+
+/// What a step does when its payload turns out absent at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbsentPayload {
+    /// The payload cannot be absent.
+    Impossible,
+    /// No body and no `Content-Type` are sent.
+    Unsent,
+    /// The request is refused before sending, because the operation's `requestBody` is
+    /// `required` and the step does not ask to send invalid requests.
+    Refused,
 }
 
 /// Where a payload replacement writes.
 #[derive(Debug, Clone)]
 pub enum ReplacementTarget {
     /// An RFC 6901 JSON pointer: that value is set (the last member created when missing).
-    Pointer(String),
+    Pointer(JsonPointer),
     /// An RFC 9535 JSONPath query (Arazzo 1.1 `targetSelectorType: jsonpath`): every node it
     /// selects is set.
     JsonPath(String),
@@ -222,8 +307,8 @@ pub struct OperationPlan {
     pub default_server: String,
     /// `operationId` (or the method and path when it has none).
     pub id: String,
-    /// Upper-case method.
-    pub method: String,
+    /// The method.
+    pub method: HttpMethod,
     /// Path template.
     pub path: String,
     /// Security alternatives, each a list of `(scheme name, kind, scopes)`.
@@ -255,7 +340,7 @@ pub enum OutputSource {
     /// `$response.header.NAME`
     Header(String),
     /// `$response.body#POINTER`
-    Body(String),
+    Body(JsonPointer),
     /// `$response.body` of a response declared as something other than JSON (text, XML,
     /// binary): the body as text.
     Text,
@@ -277,7 +362,7 @@ pub enum ValuePlan {
     /// An array of values.
     Array(Vec<ValuePlan>),
     /// An object of values.
-    Object(Vec<(String, ValuePlan)>),
+    Object(Vec<Member>),
     /// A workflow input field, optionally with a JSON pointer into it.
     Input {
         /// The field name.
@@ -285,7 +370,7 @@ pub enum ValuePlan {
         /// The type of the field.
         ty: RustType,
         /// A JSON pointer into the value.
-        pointer: Option<String>,
+        pointer: Option<JsonPointer>,
     },
     /// A step output.
     StepOutput {
@@ -300,7 +385,7 @@ pub enum ValuePlan {
         /// Whether every path to the reader runs that step first.
         certain: bool,
         /// A JSON pointer into the value.
-        pointer: Option<String>,
+        pointer: Option<JsonPointer>,
     },
     /// An output of a workflow run first through `dependsOn`.
     DependencyOutput {
@@ -311,7 +396,7 @@ pub enum ValuePlan {
         /// Its type.
         ty: RustType,
         /// A JSON pointer into the value.
-        pointer: Option<String>,
+        pointer: Option<JsonPointer>,
     },
     /// An output of the workflow the current step called (`$outputs.NAME`).
     NestedOutput {
@@ -320,7 +405,7 @@ pub enum ValuePlan {
         /// Its type.
         ty: RustType,
         /// A JSON pointer into the value.
-        pointer: Option<String>,
+        pointer: Option<JsonPointer>,
     },
     /// A string with embedded values.
     Template(Vec<TemplatePiece>),
@@ -329,7 +414,7 @@ pub enum ValuePlan {
     /// `$response.header.NAME`.
     ResponseHeader(String),
     /// `$response.body#POINTER`.
-    ResponseBody(String),
+    ResponseBody(JsonPointer),
     /// `$url` of the request the step sent (without credentials).
     Url,
     /// `$method` of the request the step sent.
@@ -352,7 +437,7 @@ pub enum Selection {
     /// The first node an RFC 9535 JSONPath query selects (`null` for none).
     JsonPath(String),
     /// The value at an RFC 6901 JSON pointer (`null` for none).
-    Pointer(String),
+    Pointer(JsonPointer),
     /// The string value of the first item an XPath expression selects in XML text (`null` for
     /// none).
     XPath(String),
@@ -389,6 +474,10 @@ pub struct CriterionPlan {
     pub text: String,
     /// What it checks.
     pub check: CheckPlan,
+    /// It reads an output of a step a `goto` may have skipped, and fails when that output is
+    /// not set (Arazzo 1.1 Criterion Object: a condition that cannot be evaluated does not
+    /// hold) rather than ending the run with an error.
+    pub fails_when_unset: bool,
 }
 
 /// A compiled criterion.
@@ -475,12 +564,22 @@ pub enum CondPlan {
 }
 
 impl ValuePlan {
+    /// An object of `members`, each there as [`Member::new`] decides.
+    pub(crate) fn object(members: Vec<(String, ValuePlan)>) -> ValuePlan {
+        ValuePlan::Object(
+            members
+                .into_iter()
+                .map(|(name, value)| Member::new(name, value))
+                .collect(),
+        )
+    }
+
     /// Whether `test` holds for this value or for any value it is built from.
     pub fn any(&self, test: &impl Fn(&ValuePlan) -> bool) -> bool {
         test(self)
             || match self {
                 ValuePlan::Array(items) => items.iter().any(|item| item.any(test)),
-                ValuePlan::Object(entries) => entries.iter().any(|(_, v)| v.any(test)),
+                ValuePlan::Object(members) => members.iter().any(|m| m.value.any(test)),
                 ValuePlan::Template(pieces) => pieces
                     .iter()
                     .any(|p| matches!(p, TemplatePiece::Value(v) if v.any(test))),
@@ -732,8 +831,6 @@ pub fn plan(
     let mut imported = imported;
     calls::record_imported_steps(&mut imported, &recorded_imported);
     Plan {
-        title: doc.info.title.clone(),
-        version: doc.info.version.clone(),
         file: file.to_owned(),
         workflows: planned.into_iter().map(|(_, w)| w).collect(),
         types,

@@ -3,7 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::plan::{BodyPlan, LiteralJson, ReplacementTarget, TemplatePiece, ValuePlan};
+use crate::openapi::{Encoding, EncodingStyle};
+use crate::plan::{
+    AbsentPayload, BodyFormat, BodyPlan, ReplacementTarget, TemplatePiece, ValuePlan,
+};
 
 use super::values::{Scope, value_tokens};
 
@@ -12,18 +15,11 @@ use super::values::{Scope, value_tokens};
 pub(super) fn body_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
     let rt = scope.rt;
     let content_type = &body.content_type;
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let json = crate::openapi::is_json(content_type);
-    let payload = match &body.payload {
+    let payload = match (&body.format, &body.payload) {
         // JSON written as text (the specification's templated payloads): embedded values are
         // written as JSON, so an array keeps its brackets.
-        ValuePlan::Template(pieces) if json => json_text_template(pieces, scope),
-        other => value_tokens(other, scope),
+        (BodyFormat::JsonText, ValuePlan::Template(pieces)) => json_text_template(pieces, scope),
+        (_, payload) => value_tokens(payload, scope),
     };
     let replacements = body.replacements.iter().map(|(target, value)| {
         let value = value_tokens(value, scope);
@@ -38,40 +34,33 @@ pub(super) fn body_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
             }),
         }
     });
-    let as_text = matches!(
-        body.payload,
-        ValuePlan::Template(_) | ValuePlan::Literal(LiteralJson::Str(_))
-    );
-    let send = if media == "application/x-www-form-urlencoded" {
-        let encoding = encoding_tokens(body, scope);
-        quote!(request.form_body(#content_type, &payload, #encoding);)
-    } else if as_text && json {
-        quote! {
+    let send = match &body.format {
+        BodyFormat::Form(encoding) => {
+            let encoding = encoding_tokens(encoding, scope);
+            quote!(request.form_body(#content_type, &payload, #encoding);)
+        }
+        BodyFormat::JsonText => quote! {
             request.json_text_body(#content_type, #rt::__private::to_text(&payload).unwrap_or_default());
-        }
-    } else if as_text {
-        quote! {
+        },
+        BodyFormat::Text => quote! {
             request.text_body(#content_type, #rt::__private::to_text(&payload).unwrap_or_default());
-        }
-    } else {
-        quote!(request.json_body(#content_type, &payload);)
+        },
+        BodyFormat::Json => quote!(request.json_body(#content_type, &payload);),
     };
     let binding = if body.replacements.is_empty() {
         quote!(let payload = #payload;)
     } else {
         quote!(let mut payload = #payload;)
     };
-    let send = if body.refuse_absent {
-        quote! {
+    let send = match body.absent {
+        AbsentPayload::Refused => quote! {
             if payload.is_null() {
                 return ::std::result::Result::Err(request.required_body_absent());
             }
             #send
-        }
-    } else if crate::plan::may_be_absent(&body.payload) {
-        quote!(if !payload.is_null() { #send })
-    } else {
-        send
+        },
+        AbsentPayload::Unsent => quote!(if !payload.is_null() { #send }),
+        AbsentPayload::Impossible => send,
     };
     quote! {
         #binding
@@ -81,16 +70,16 @@ pub(super) fn body_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
 }
 
 /// `&[FormEncoding { … }]` for the members the operation's `encoding` object names.
-fn encoding_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
+fn encoding_tokens(encoding: &[Encoding], scope: Scope) -> TokenStream {
     let rt = scope.rt;
-    let entries = body.encoding.iter().map(|e| {
+    let entries = encoding.iter().map(|e| {
         let name = &e.name;
-        let style = match e.style.as_str() {
-            "spaceDelimited" => quote!(SpaceDelimited),
-            "pipeDelimited" => quote!(PipeDelimited),
-            "deepObject" => quote!(DeepObject),
-            "json" => quote!(Json),
-            _ => quote!(Form),
+        let style = match e.style {
+            EncodingStyle::Form => quote!(Form),
+            EncodingStyle::SpaceDelimited => quote!(SpaceDelimited),
+            EncodingStyle::PipeDelimited => quote!(PipeDelimited),
+            EncodingStyle::DeepObject => quote!(DeepObject),
+            EncodingStyle::Json => quote!(Json),
         };
         let explode = e.explode;
         quote! {

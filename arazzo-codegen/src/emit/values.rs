@@ -5,10 +5,10 @@ use quote::quote;
 
 use crate::expr::{CmpOp, Source};
 use crate::plan::{
-    CheckPlan, CondPlan, ConditionPiece, CriterionPlan, Escape, LiteralJson, Selection,
-    TemplatePiece, ValuePlan, XPathPiece,
+    CheckPlan, CondPlan, ConditionPiece, CriterionPlan, Escape, Holder, LiteralJson, Member,
+    Presence, Selection, TemplatePiece, ValuePlan, XPathPiece,
 };
-use crate::types::RustType;
+use crate::pointer::JsonPointer;
 
 use super::ident;
 
@@ -46,57 +46,14 @@ impl Scope<'_> {
 pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
     let rt = scope.rt;
     let json = quote!(#rt::__private::serde_json);
-    let at = |value: TokenStream, pointer: &Option<String>| match pointer {
-        Some(pointer) => quote!(#rt::__private::pointer(&#value, #pointer)),
-        None => value,
-    };
+    let at = |value: TokenStream, pointer: &Option<JsonPointer>| at_pointer(value, pointer, rt);
     match value {
         ValuePlan::Literal(lit) => literal_tokens(lit, rt),
         ValuePlan::Array(items) => {
             let items = items.iter().map(|i| value_tokens(i, scope));
             quote!(#json::Value::Array(::std::vec![#(#items),*]))
         }
-        ValuePlan::Object(entries) => {
-            let inserts = entries.iter().map(|(k, v)| match v {
-                // An absent optional input leaves its member out rather than sending `null`.
-                ValuePlan::Input {
-                    field,
-                    ty: RustType::Option(_),
-                    pointer: None,
-                } => {
-                    let field = ident(field);
-                    quote! {
-                        if let ::std::option::Option::Some(value) = &inputs.#field {
-                            map.insert(::std::string::String::from(#k), #rt::__private::to_json(value));
-                        }
-                    }
-                }
-                // So does the output of a step a `goto` skipped.
-                ValuePlan::StepOutput {
-                    var,
-                    certain: false,
-                    pointer,
-                    ..
-                } => {
-                    let var = ident(var);
-                    let value = at(quote!(#rt::__private::to_json(value)), pointer);
-                    quote! {
-                        if let ::std::option::Option::Some(value) = &#var {
-                            map.insert(::std::string::String::from(#k), #value);
-                        }
-                    }
-                }
-                v => {
-                    let v = value_tokens(v, scope);
-                    quote!(map.insert(::std::string::String::from(#k), #v);)
-                }
-            });
-            quote!({
-                let mut map = #json::Map::new();
-                #(#inserts)*
-                #json::Value::Object(map)
-            })
-        }
+        ValuePlan::Object(members) => object_tokens(members, scope),
         ValuePlan::Input { field, pointer, .. } => {
             let field = ident(field);
             at(quote!(#rt::__private::to_json(&inputs.#field)), pointer)
@@ -144,7 +101,7 @@ pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
             Source::Query(name) => quote!(response.request_query(#name)),
             Source::Path(name) => quote!(response.request_path(#name)),
             Source::Body(pointer) => {
-                let pointer = pointer.as_deref().unwrap_or_default();
+                let pointer = pointer.clone().unwrap_or_default();
                 quote!(response.request_body_at(#pointer))
             }
         },
@@ -165,6 +122,61 @@ pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
     }
 }
 
+/// `value` (a `serde_json::Value`), or what `pointer` reaches in it.
+pub(super) fn at_pointer(
+    value: TokenStream,
+    pointer: &Option<JsonPointer>,
+    rt: &TokenStream,
+) -> TokenStream {
+    match pointer {
+        Some(pointer) => quote!(#rt::__private::pointer(&#value, #pointer)),
+        None => value,
+    }
+}
+
+/// Code evaluating to a JSON object of `members`, each left out when its [`Presence`] says.
+pub(super) fn object_tokens(members: &[Member], scope: Scope) -> TokenStream {
+    let rt = scope.rt;
+    let json = quote!(#rt::__private::serde_json);
+    let inserts = members.iter().map(|member| {
+        let name = &member.name;
+        match &member.presence {
+            Presence::Always => {
+                let value = value_tokens(&member.value, scope);
+                quote!(map.insert(::std::string::String::from(#name), #value);)
+            }
+            Presence::WhenSet { holder, pointer } => {
+                let holder = holder_tokens(holder);
+                let value = at_pointer(quote!(#rt::__private::to_json(value)), pointer, rt);
+                quote! {
+                    if let ::std::option::Option::Some(value) = &#holder {
+                        map.insert(::std::string::String::from(#name), #value);
+                    }
+                }
+            }
+        }
+    });
+    quote!({
+        let mut map = #json::Map::new();
+        #(#inserts)*
+        #json::Value::Object(map)
+    })
+}
+
+/// The `Option` a value that may be absent is read from.
+pub(super) fn holder_tokens(holder: &Holder) -> TokenStream {
+    match holder {
+        Holder::Input(field) => {
+            let field = ident(field);
+            quote!(inputs.#field)
+        }
+        Holder::StepOutput(var) => {
+            let var = ident(var);
+            quote!(#var)
+        }
+    }
+}
+
 fn literal_tokens(lit: &LiteralJson, rt: &TokenStream) -> TokenStream {
     let json = quote!(#rt::__private::serde_json);
     match lit {
@@ -179,12 +191,10 @@ fn literal_tokens(lit: &LiteralJson, rt: &TokenStream) -> TokenStream {
     }
 }
 
-/// Code evaluating to `true` when the criterion holds. A criterion that reads an output a `goto`
-/// may have skipped fails when it is not set, as Arazzo 1.1 says of conditions that cannot be
-/// evaluated, rather than ending the run with an error.
+/// Code evaluating to `true` when the criterion holds. One that the plan says fails when an
+/// output it reads is not set is wrapped so that reading the unset output makes it `false`.
 pub(super) fn criterion_tokens(criterion: &CriterionPlan, scope: Scope) -> TokenStream {
-    let uncertain = |v: &ValuePlan| matches!(v, ValuePlan::StepOutput { certain: false, .. });
-    if !criterion.any_value(&uncertain) {
+    if !criterion.fails_when_unset {
         return check_tokens(criterion, scope);
     }
     let check = check_tokens(

@@ -5,16 +5,19 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::openapi::{OAuthFlow, OAuthFlows, SchemeKind};
+use crate::http::ParameterLocation;
+use crate::openapi::{ApiKeyLocation, OAuthFlow, OAuthFlows, SchemeKind};
 use crate::plan::{
-    ActionPlan, ActionPlanKind, OperationPlan, OutputSource, RetryFirst, StepCall, StepPlan,
-    TemplatePiece, ValuePlan, WorkflowCall, WorkflowPlan,
+    ActionPlan, ActionPlanKind, MissingOutput, OperationPlan, OutputSource, ParameterPlan,
+    Presence, RetryFirst, StepCall, StepPlan, TemplatePiece, ValuePlan, WorkflowCall, WorkflowPlan,
 };
 use crate::types::RustType;
 
 use super::body::{body_tokens, parameter_template};
 use super::types::emit_struct;
-use super::values::{Scope, all_hold, first_failed, value_tokens};
+use super::values::{
+    Scope, all_hold, at_pointer, first_failed, holder_tokens, object_tokens, value_tokens,
+};
 use super::{docs, ident, path, type_tokens};
 
 /// Everything a step arm needs to know about the workflow around it.
@@ -78,7 +81,13 @@ pub(super) fn emit_workflow(
                 first: Some(RetryFirst::Step(target)),
                 ..
             } => Some(target),
-            _ => None,
+            ActionPlanKind::Retry {
+                first: None | Some(RetryFirst::Workflow(_)),
+                ..
+            }
+            | ActionPlanKind::End
+            | ActionPlanKind::GotoStep(_)
+            | ActionPlanKind::GotoWorkflow(_) => None,
         })
         .collect();
     let machine = Machine {
@@ -200,7 +209,7 @@ impl Machine<'_> {
         let f = path(&call.fn_name);
         let (workflow, callee) = (&self.workflow.id, &call.id);
         let arguments = match &call.args {
-            Some(args) => value_tokens(&ValuePlan::Object(args.clone()), self.scope(step)),
+            Some(args) => object_tokens(args, self.scope(step)),
             None => quote!(#rt::__private::to_json(&inputs)),
         };
         let step = match step {
@@ -281,47 +290,7 @@ impl Machine<'_> {
         let (attempt, on_failure, failed_error) = match &step.call {
             StepCall::Operation { op, params, body } => {
                 let operation = emit_operation(op, rt);
-                let params = params.iter().map(|(location, name, plan)| {
-                    // A query, header or cookie from a step a `goto` skipped is left out, like
-                    // an absent optional input.
-                    if let ValuePlan::StepOutput {
-                        var,
-                        certain: false,
-                        pointer: None,
-                        ..
-                    } = plan
-                        && !matches!(location.as_str(), "path" | "querystring")
-                    {
-                        let var = ident(var);
-                        let set = match location.as_str() {
-                            "query" => quote!(request.query_param(#name, &value);),
-                            "cookie" => quote!(request.cookie_param(#name, &value);),
-                            _ => quote!(request.header_param(#name, &value)?;),
-                        };
-                        return quote! {
-                            if let ::std::option::Option::Some(value) = &#var {
-                                let value = #rt::__private::to_json(value);
-                                #set
-                            }
-                        };
-                    }
-                    let value = match plan {
-                        ValuePlan::Template(pieces) if location != "querystring" => {
-                            parameter_template(pieces, scope)
-                        }
-                        plan => value_tokens(plan, scope),
-                    };
-                    match location.as_str() {
-                        "path" => quote!(request.path_param(#name, &#value)?;),
-                        "query" => quote!(request.query_param(#name, &#value);),
-                        "cookie" => quote!(request.cookie_param(#name, &#value);),
-                        "querystring" => {
-                            let value = querystring_tokens(plan, scope);
-                            quote!(request.query_string(&#value);)
-                        }
-                        _ => quote!(request.header_param(#name, &#value)?;),
-                    }
-                });
+                let params = params.iter().map(|param| parameter_tokens(param, scope));
                 let body = body.as_ref().map(|b| body_tokens(b, scope));
                 let keep = step.keeps_request.then(|| quote!(request.keep_sent();));
                 let accept = op.accept.as_ref().map(|a| quote!(request.accept(#a);));
@@ -366,7 +335,7 @@ impl Machine<'_> {
             } => {
                 let f = path(fn_name);
                 let inputs_ty = path(inputs);
-                let args = value_tokens(&ValuePlan::Object(args.clone()), scope);
+                let args = object_tokens(args, scope);
                 let attempt = quote! {
                     let arguments = #rt::__private::inputs_from::<#inputs_ty>(
                         #args, #workflow, ::std::option::Option::Some(#step_id), #id,
@@ -436,16 +405,26 @@ impl Machine<'_> {
             // With success actions, a response may lack an output on purpose (the action that
             // applies to it goes elsewhere or ends): absent outputs are left unset, and an
             // error only where they are read.
-            let lenient = match (&o.from, &o.ty) {
-                _ if step.on_success.is_empty() => None,
-                (OutputSource::Body(pointer), ty) if !matches!(ty, RustType::Option(_)) => {
-                    let ty = type_tokens(ty, rt);
-                    Some(quote!(response.body_output_nullable::<#ty>(#expression, #pointer)?))
-                }
-                (OutputSource::Header(header), _) => Some(quote!(
+            let lenient = match (step.missing_outputs, &o.from) {
+                (MissingOutput::Fails, _) => None,
+                (MissingOutput::LeftUnset, OutputSource::Body(pointer)) => match &o.ty {
+                    RustType::Option(_) => None,
+                    ty => {
+                        let ty = type_tokens(ty, rt);
+                        Some(quote!(response.body_output_nullable::<#ty>(#expression, #pointer)?))
+                    }
+                },
+                (MissingOutput::LeftUnset, OutputSource::Header(header)) => Some(quote!(
                     response.header(#header).as_str().map(::std::borrow::ToOwned::to_owned)
                 )),
-                _ => None,
+                (
+                    MissingOutput::LeftUnset,
+                    OutputSource::Status
+                    | OutputSource::Text
+                    | OutputSource::Nested(_)
+                    | OutputSource::Computed(_)
+                    | OutputSource::Scope(_),
+                ) => None,
             };
             match lenient {
                 Some(read) => quote!(#var = #read;),
@@ -457,7 +436,9 @@ impl Machine<'_> {
             .iter()
             .filter_map(|a| match a.kind {
                 ActionPlanKind::Retry { slot, .. } => Some(slot),
-                _ => None,
+                ActionPlanKind::End
+                | ActionPlanKind::GotoStep(_)
+                | ActionPlanKind::GotoWorkflow(_) => None,
             })
             .collect();
         let reset = (!slots.is_empty()).then(|| quote!(run.succeeded(&[#(#slots),*]);));
@@ -677,6 +658,38 @@ impl Machine<'_> {
     }
 }
 
+/// Code setting one parameter of the request, or leaving it out when the plan says it may be
+/// and what it reads is absent.
+fn parameter_tokens(param: &ParameterPlan, scope: Scope) -> TokenStream {
+    let rt = scope.rt;
+    let name = &param.name;
+    let set = |value: TokenStream| match param.location {
+        ParameterLocation::Path => quote!(request.path_param(#name, &#value)?;),
+        ParameterLocation::Query => quote!(request.query_param(#name, &#value);),
+        ParameterLocation::Querystring => quote!(request.query_string(&#value);),
+        ParameterLocation::Header => quote!(request.header_param(#name, &#value)?;),
+        ParameterLocation::Cookie => quote!(request.cookie_param(#name, &#value);),
+    };
+    match &param.presence {
+        Presence::WhenSet { holder, pointer } => {
+            let holder = holder_tokens(holder);
+            let value = at_pointer(quote!(#rt::__private::to_json(value)), pointer, rt);
+            let set = set(quote!(value));
+            quote! {
+                if let ::std::option::Option::Some(value) = &#holder {
+                    let value = #value;
+                    #set
+                }
+            }
+        }
+        Presence::Always => set(match (param.location, &param.value) {
+            (ParameterLocation::Querystring, value) => querystring_tokens(value, scope),
+            (_, ValuePlan::Template(pieces)) => parameter_template(pieces, scope),
+            (_, value) => value_tokens(value, scope),
+        }),
+    }
+}
+
 /// A `querystring` parameter's value: a template's embedded values are percent-encoded, so an
 /// input holding `&` or `=` stays one value instead of adding parameters.
 fn querystring_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
@@ -733,10 +746,10 @@ fn emit_operation(op: &OperationPlan, rt: &TokenStream) -> TokenStream {
                 location,
                 parameter,
             } => {
-                let location = match location.as_str() {
-                    "query" => quote!(Query),
-                    "cookie" => quote!(Cookie),
-                    _ => quote!(Header),
+                let location = match location {
+                    ApiKeyLocation::Query => quote!(Query),
+                    ApiKeyLocation::Cookie => quote!(Cookie),
+                    ApiKeyLocation::Header => quote!(Header),
                 };
                 quote!(#rt::SecurityScheme::ApiKey {
                     scheme: #name,

@@ -69,7 +69,6 @@ const ACTION_FIELDS: &[&str] = &[
     "criteria",
     "parameters",
 ];
-const LOCATIONS: &[&str] = &["path", "query", "querystring", "header", "cookie"];
 
 /// The reusable objects of `components`, already read.
 #[derive(Default)]
@@ -145,12 +144,12 @@ fn read_info(node: &Node, file: &str, diags: &mut Diagnostics) -> Info {
     let Some(mut f) = Fields::new(node, "`info`", INFO_FIELDS, diags, file) else {
         return Info::default();
     };
-    Info {
-        title: f.req_string("title").map(|s| s.value).unwrap_or_default(),
-        summary: f.opt_string("summary").map(|s| s.value),
-        description: f.opt_string("description").map(|s| s.value),
-        version: f.req_string("version").map(|s| s.value).unwrap_or_default(),
-    }
+    let title = f.req_string("title").map(|s| s.value).unwrap_or_default();
+    // Checked to be text; no generated item uses them.
+    f.opt_string("summary");
+    f.opt_string("description");
+    let version = f.req_string("version").map(|s| s.value).unwrap_or_default();
+    Info { title, version }
 }
 
 fn read_source(node: &Node, file: &str, diags: &mut Diagnostics) -> Option<SourceDescription> {
@@ -435,7 +434,7 @@ fn read_parameter(
     let location = f.opt_string("in");
     let value = f.required("value").cloned();
     if let Some(location) = &location
-        && !LOCATIONS.contains(&location.value.as_str())
+        && crate::http::ParameterLocation::parse(&location.value).is_none()
     {
         f.error(
             location.pos,

@@ -5,7 +5,7 @@ use crate::model::{Action, ActionKind, ActionTarget, Parameter, Spanned, Workflo
 
 use super::values::Ctx;
 use super::{
-    ActionPlan, ActionPlanKind, InputScope, Planner, RetryFirst, Signature, ValuePlan, WorkflowCall,
+    ActionPlan, ActionPlanKind, InputScope, Member, Planner, RetryFirst, Signature, WorkflowCall,
 };
 
 /// A step's own actions, then the workflow's actions it does not override by name.
@@ -180,7 +180,10 @@ impl Planner<'_> {
             // when the run passes them.
             parameters
                 .iter()
-                .filter_map(|p| Some((p.name.value.clone(), self.value_node(&p.value, ctx)?)))
+                .filter_map(|p| {
+                    let value = self.value_node(&p.value, ctx)?;
+                    Some(Member::new(p.name.value.clone(), value))
+                })
                 .collect()
         } else {
             self.call_arguments(
@@ -228,7 +231,7 @@ impl Planner<'_> {
 }
 
 impl WorkflowCall {
-    fn new(signature: Signature, args: Option<Vec<(String, ValuePlan)>>, recursive: bool) -> Self {
+    fn new(signature: Signature, args: Option<Vec<Member>>, recursive: bool) -> Self {
         WorkflowCall {
             id: signature.id.clone(),
             fn_name: signature.fn_name.clone(),

@@ -5,6 +5,7 @@ use crate::diag::{Pos, suggest};
 use crate::expr::Expr;
 use crate::model::{ActionKind, ActionTarget, Parameter, Spanned, Target, Workflow};
 use crate::names;
+use crate::pointer::JsonPointer;
 use crate::types::{Field, RustType};
 
 use super::step::Bound;
@@ -245,8 +246,8 @@ impl Planner<'_> {
         ctx: &Ctx,
         caller: &str,
         pos: Pos,
-    ) -> Vec<(String, ValuePlan)> {
-        let mut args: Vec<(String, ValuePlan)> = Vec::new();
+    ) -> Vec<super::Member> {
+        let mut args: Vec<super::Member> = Vec::new();
         for param in parameters {
             let Some(field) = callee
                 .input_fields
@@ -268,7 +269,7 @@ impl Planner<'_> {
                 continue;
             };
             if let Some(value) = self.value_node(&param.value, ctx) {
-                args.push((field.wire.clone(), value));
+                args.push(super::Member::new(field.wire.clone(), value));
             }
         }
         for field in &callee.input_fields {
@@ -300,7 +301,7 @@ impl Planner<'_> {
         &mut self,
         workflow: &str,
         member: Member,
-        pointer: &Option<String>,
+        pointer: &Option<JsonPointer>,
         pos: Pos,
         ctx: &Ctx,
     ) -> Option<ValuePlan> {
@@ -421,7 +422,7 @@ impl Planner<'_> {
         &mut self,
         dependency: &WorkflowCall,
         member: Member,
-        pointer: &Option<String>,
+        pointer: &Option<JsonPointer>,
         pos: Pos,
     ) -> Option<ValuePlan> {
         let field = self.member_field(&dependency.signature, &member, pos)?;
@@ -450,7 +451,7 @@ impl Planner<'_> {
         caller: usize,
         certain: bool,
         member: Member,
-        pointer: &Option<String>,
+        pointer: &Option<JsonPointer>,
         pos: Pos,
         ctx: &Ctx,
     ) -> Option<ValuePlan> {
@@ -529,9 +530,9 @@ pub(super) fn keep_called_values(steps: &mut [StepPlan], ids: &[String], called:
         };
         if let (Some(input), OutputSource::Computed(value), StepCall::Workflow { args, .. }) =
             (input, &mut output.from, &plan.call)
-            && let Some((_, arg)) = args.iter().find(|(name, _)| *name == input)
+            && let Some(arg) = args.iter().find(|arg| arg.name == input)
         {
-            *value = arg.clone();
+            *value = arg.value.clone();
         }
         plan.outputs.push(output);
     }

@@ -13,6 +13,7 @@ use crate::diag::{Pos, suggest};
 use crate::load::{Kind, Node};
 use crate::model::{Spanned, Step};
 use crate::openapi::{OpenApi, Operation, is_json};
+use crate::pointer::JsonPointer;
 
 use super::Planner;
 use super::payload::essence;
@@ -25,7 +26,7 @@ impl Planner<'_> {
         api: &OpenApi,
         op: &Operation,
         status: Option<i64>,
-        pointer: &str,
+        pointer: &JsonPointer,
         expression: &Spanned<String>,
     ) {
         if let Some((message, hint)) = response_pointer(api, op, status, pointer) {
@@ -197,7 +198,7 @@ pub(super) fn response_pointer(
     api: &OpenApi,
     op: &Operation,
     status: Option<i64>,
-    pointer: &str,
+    pointer: &JsonPointer,
 ) -> Option<(String, Option<String>)> {
     let (code, schema) = match (status, op.responses.as_slice()) {
         (Some(status), responses) => responses
@@ -207,14 +208,7 @@ pub(super) fn response_pointer(
         (None, _) => return None,
     };
     let mut node = schema.as_ref()?;
-    if pointer.is_empty() {
-        return None;
-    }
-    let tokens: Vec<String> = pointer
-        .trim_start_matches('/')
-        .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let tokens = pointer.tokens();
     let mut at = String::new();
     for (i, token) in tokens.iter().enumerate() {
         let place = if at.is_empty() {
@@ -411,11 +405,11 @@ fn required<'a>(api: &'a OpenApi, node: &'a Node) -> Vec<&'a str> {
 /// Why an `operationPath` pointer (split into unescaped tokens) reaches no operation of `api`:
 /// `(reason, hint)`.
 pub(super) fn operation_path_miss(api: &OpenApi, tokens: &[String]) -> (String, Option<String>) {
-    let methods = |path: &str| -> Vec<String> {
+    let methods = |path: &str| -> Vec<&str> {
         api.operations
             .iter()
             .filter(|op| op.path == path)
-            .map(|op| op.method.to_ascii_lowercase())
+            .map(|op| op.method.path_item_key())
             .collect()
     };
     let mut paths: Vec<&str> = Vec::new();
@@ -625,7 +619,8 @@ components:
     fn pointer(status: Option<i64>, p: &str) -> Option<String> {
         let api = api(SHOP);
         let op = api.operation("create").expect("op");
-        response_pointer(&api, op, status, p).map(|(m, h)| match h {
+        let p = JsonPointer::parse(p).expect("a pointer");
+        response_pointer(&api, op, status, &p).map(|(m, h)| match h {
             Some(h) => format!("{m}; {h}"),
             None => m,
         })
@@ -679,7 +674,10 @@ components:
         );
         let api = api(&text);
         let op = api.operation("create").expect("op");
-        assert_eq!(response_pointer(&api, op, Some(201), "/stats"), None);
+        assert_eq!(
+            response_pointer(&api, op, Some(201), &JsonPointer::parse("/stats").unwrap()),
+            None
+        );
     }
 
     #[test]
@@ -752,10 +750,14 @@ components:
         let api = api(text);
         let op = api.operation("make").expect("op");
         assert_eq!(
-            response_pointer(&api, op, Some(200), "/size").map(|(m, _)| m),
+            response_pointer(&api, op, Some(200), &JsonPointer::parse("/size").unwrap())
+                .map(|(m, _)| m),
             Some("the `200` response of operation `make` has no property `size`".to_owned())
         );
-        assert_eq!(response_pointer(&api, op, Some(200), "/kind"), None);
+        assert_eq!(
+            response_pointer(&api, op, Some(200), &JsonPointer::parse("/kind").unwrap()),
+            None
+        );
         let body = crate::load::parse("name: x\n", "b.yml").expect("yaml");
         assert!(payload(&api, op, None, &body, &[]).is_empty());
     }

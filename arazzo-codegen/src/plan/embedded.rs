@@ -11,6 +11,7 @@
 use crate::diag::Pos;
 use crate::expr::{self, Expr, Piece};
 use crate::model::Spanned;
+use crate::pointer::JsonPointer;
 use crate::types::RustType;
 
 use super::values::Ctx;
@@ -214,7 +215,7 @@ fn placeholders(slots: &[Slot]) -> String {
 
 /// Whether a value is known to be text (or a structure) rather than a number, boolean or null.
 fn is_text(value: &ValuePlan) -> bool {
-    let typed = |ty: &RustType, pointer: &Option<String>| {
+    let typed = |ty: &RustType, pointer: &Option<JsonPointer>| {
         pointer.is_none()
             && matches!(
                 unwrap_option(ty),

@@ -1,13 +1,16 @@
 //! Request bodies: the payload, its replacements (Arazzo Payload Replacement Object), a form
 //! written as text split into its fields, and the operation's form `encoding`.
 
-use crate::expr;
 use crate::model::{Replacement, Step, TargetSelectorType};
-use crate::openapi::Operation;
+use crate::openapi::{Operation, is_json};
+use crate::pointer::JsonPointer;
 use crate::types::RustType;
 
 use super::values::Ctx;
-use super::{BodyPlan, LiteralJson, Planner, ReplacementTarget, TemplatePiece, ValuePlan};
+use super::{
+    AbsentPayload, BodyFormat, BodyPlan, LiteralJson, Planner, ReplacementTarget, TemplatePiece,
+    ValuePlan,
+};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -78,25 +81,37 @@ impl Planner<'_> {
             }
         }
         // Whether the value is there is known only at run time; the request is refused then
-        // (`Error::InvalidRequest`) rather than sent without the body the operation requires.
-        let refuse_absent =
-            op.request_required && !step.allow_invalid_request && may_be_absent(&payload);
-        let encoding = if media == FORM {
-            op.request_media
+        // (`Error::InvalidRequest`) rather than sent without the body the operation requires,
+        // and else sent without a body.
+        let absent = if !may_be_absent(&payload) {
+            AbsentPayload::Impossible
+        } else if op.request_required && !step.allow_invalid_request {
+            AbsentPayload::Refused
+        } else {
+            AbsentPayload::Unsent
+        };
+        let format = if media == FORM {
+            let encoding = op
+                .request_media
                 .iter()
                 .position(|m| essence(m) == media)
                 .and_then(|i| op.request_encodings.get(i))
                 .cloned()
-                .unwrap_or_default()
+                .unwrap_or_default();
+            BodyFormat::Form(encoding)
+        } else if as_text && is_json(&content_type) {
+            BodyFormat::JsonText
+        } else if as_text {
+            BodyFormat::Text
         } else {
-            Vec::new()
+            BodyFormat::Json
         };
         Some(BodyPlan {
             content_type,
             payload,
             replacements,
-            encoding,
-            refuse_absent,
+            format,
+            absent,
         })
     }
 
@@ -105,17 +120,18 @@ impl Planner<'_> {
         let target = &replacement.target;
         let kind = replacement.target_type.as_ref();
         match kind.map(|k| k.value) {
-            None | Some(TargetSelectorType::JsonPointer) => {
-                if let Err(message) = expr::check_pointer(&target.value) {
+            None | Some(TargetSelectorType::JsonPointer) => match JsonPointer::parse(&target.value)
+            {
+                Ok(pointer) => Some(ReplacementTarget::Pointer(pointer)),
+                Err(e) => {
                     let hint = target.value.starts_with('$').then(|| {
                         "a JSONPath target needs `targetSelectorType: jsonpath` (Arazzo 1.1)"
                             .to_owned()
                     });
-                    self.error(target.pos, message, hint);
-                    return None;
+                    self.error(target.pos, e.to_string(), hint);
+                    None
                 }
-                Some(ReplacementTarget::Pointer(target.value.clone()))
-            }
+            },
             Some(TargetSelectorType::JsonPath) => {
                 if !self.arazzo_1_1 {
                     self.error(
@@ -158,8 +174,8 @@ pub(super) fn essence(media: &str) -> String {
 }
 
 /// Whether the whole payload is a value that may be absent: an optional input, or the output
-/// of a step a `goto` may skip. Such a request is sent without a body.
-pub(crate) fn may_be_absent(payload: &ValuePlan) -> bool {
+/// of a step a `goto` may skip.
+fn may_be_absent(payload: &ValuePlan) -> bool {
     matches!(
         payload,
         ValuePlan::Input {
@@ -236,7 +252,7 @@ fn form_fields(payload: &ValuePlan) -> Option<ValuePlan> {
             None => members.push((name, value)),
         }
     }
-    Some(ValuePlan::Object(members))
+    Some(ValuePlan::object(members))
 }
 
 /// Form-decodes literal text: `+` is a space, `%XX` a byte.

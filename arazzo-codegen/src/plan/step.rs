@@ -7,16 +7,18 @@ use heck::ToUpperCamelCase;
 
 use crate::diag::suggest;
 use crate::expr::{self, Condition, Expr, Operand, Source};
+use crate::http::{HttpMethod, ParameterLocation};
 use crate::model::{OutputValue, Parameter, Selector, Spanned, Step, Target, Workflow};
 use crate::names;
 use crate::openapi::{OpParam, Operation};
+use crate::pointer::JsonPointer;
 use crate::types::RustType;
 
 use super::actions::effective;
 use super::values::{Ctx, Place};
 use super::{
-    LoadedSource, OperationPlan, OutputSource, Planner, Signature, StepCall, StepOutput, StepPlan,
-    ValuePlan, value_type,
+    LoadedSource, MissingOutput, OperationPlan, OutputSource, ParameterPlan, Planner, Signature,
+    StepCall, StepOutput, StepPlan, ValuePlan, value_type,
 };
 
 /// What a step is bound to.
@@ -258,7 +260,7 @@ impl<'a> Planner<'a> {
                     if let Some((code, media)) =
                         non_json_success_media(op, required_status(step)) =>
                 {
-                    if pointer.as_deref().is_some_and(|p| !p.is_empty()) {
+                    if pointer.as_ref().is_some_and(|p| !p.tokens().is_empty()) {
                         self.error(
                             expression.pos,
                             format!(
@@ -276,7 +278,8 @@ impl<'a> Planner<'a> {
                     self.check_output_pointer(&source.api, op, status, &pointer, expression);
                     let ty = match schema {
                         Some(schema) => {
-                            self.types.output_type(&source.api, schema, &pointer, &hint)
+                            let pointer = pointer.as_str();
+                            self.types.output_type(&source.api, schema, pointer, &hint)
                         }
                         None => RustType::Json,
                     };
@@ -429,23 +432,30 @@ impl<'a> Planner<'a> {
                 return None;
             }
             Some(Bound::Operation(source, op)) => {
-                let mut params: Vec<(String, String, ValuePlan)> = Vec::new();
+                let mut params: Vec<ParameterPlan> = Vec::new();
                 for param in &parameters {
                     let Some(plan) = self.parameter(param, op, from_workflow(param), ctx) else {
                         continue;
                     };
-                    if params.iter().any(|(l, n, _)| *l == plan.0 && *n == plan.1) {
+                    if params
+                        .iter()
+                        .any(|p| p.location == plan.location && p.name == plan.name)
+                    {
                         self.error(
                             param.pos,
-                            format!("parameter `{}` in {} is given twice", plan.1, plan.0),
+                            format!(
+                                "parameter `{}` in {} is given twice",
+                                plan.name, plan.location
+                            ),
                             None,
                         );
                         continue;
                     }
                     params.push(plan);
                 }
-                let has = |location: &str| params.iter().any(|(l, _, _)| l == location);
-                if has("querystring") && has("query") {
+                let has =
+                    |location: ParameterLocation| params.iter().any(|p| p.location == location);
+                if has(ParameterLocation::Querystring) && has(ParameterLocation::Query) {
                     self.error(
                         step.id.pos,
                         format!(
@@ -586,6 +596,11 @@ impl<'a> Planner<'a> {
             call,
             outputs: ctx.steps.outputs[index].clone(),
             next: (index + 1 < workflow.steps.len()).then_some(index + 1),
+            missing_outputs: if on_success.is_empty() {
+                MissingOutput::Fails
+            } else {
+                MissingOutput::LeftUnset
+            },
             timeout_ms: step.timeout.as_ref().map(|t| t.value),
             requires,
             recorded: self
@@ -725,19 +740,21 @@ impl<'a> Planner<'a> {
             }
             return None;
         };
-        let tokens: Vec<String> = pointer
-            .split('/')
-            .skip(1)
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect();
-        let found = match tokens.as_slice() {
-            [paths, api_path, method] if paths == "paths" => {
-                source.api.operation_at(api_path, method)
+        let pointer = match JsonPointer::parse(pointer) {
+            Ok(pointer) => pointer,
+            Err(e) => {
+                self.error(path.pos, format!("`operationPath: {text}`: {e}"), None);
+                return None;
             }
+        };
+        let tokens = pointer.tokens();
+        let found = match tokens {
+            [paths, api_path, method] if paths == "paths" => HttpMethod::from_name(method)
+                .and_then(|method| source.api.operation_at(api_path, method)),
             _ => None,
         };
         if found.is_none() {
-            let (why, hint) = super::checks::operation_path_miss(&source.api, &tokens);
+            let (why, hint) = super::checks::operation_path_miss(&source.api, tokens);
             self.error(
                 path.pos,
                 format!(
@@ -755,32 +772,38 @@ impl<'a> Planner<'a> {
         op: &Operation,
         from_workflow: bool,
         ctx: &Ctx,
-    ) -> Option<(String, String, ValuePlan)> {
+    ) -> Option<ParameterPlan> {
         let name = &param.name.value;
         let declared: Vec<&OpParam> = op.params.iter().filter(|p| p.name == *name).collect();
-        let location = match (&param.location, declared.as_slice()) {
-            (None, _) => {
-                self.error(
-                    param.pos,
-                    format!("parameter `{name}` needs `in` (path, query, header or cookie) in a step that calls an operation"),
-                    declared.first().map(|p| format!("operation `{}` declares it `in: {}`", op.id, p.location)),
-                );
-                return None;
-            }
+        let Some(written) = &param.location else {
+            self.error(
+                param.pos,
+                format!("parameter `{name}` needs `in` (path, query, header or cookie) in a step that calls an operation"),
+                declared.first().map(|p| format!("operation `{}` declares it `in: {}`", op.id, p.location)),
+            );
+            return None;
+        };
+        let Some(location) = ParameterLocation::parse(&written.value) else {
+            // Not a location (reported where the document is read): what the value reads is
+            // checked all the same, and nothing is sent.
+            self.value_node(&param.value, ctx);
+            return None;
+        };
+        match declared.as_slice() {
             // A workflow-level parameter goes to every step's operation, as the specification
             // says, except a path parameter, which has a place only in a path that names it.
-            (Some(location), []) if from_workflow && location.value == "path" => return None,
-            (Some(location), []) if from_workflow => location.value.clone(),
-            (Some(location), []) => {
-                let here = op.params.iter().filter(|p| p.location == location.value);
+            [] if from_workflow && location == ParameterLocation::Path => return None,
+            [] if from_workflow => {}
+            [] => {
+                let here = op.params.iter().filter(|p| p.location == location.as_str());
                 let hint = suggest(name, here.map(|p| p.name.as_str()))
                     .or_else(|| suggest(name, op.params.iter().map(|p| p.name.as_str())));
                 // Headers such as correlation ids are often sent without being described.
-                if location.value != "header" {
+                if location != ParameterLocation::Header {
                     // What the value reads is checked all the same.
                     self.value_node(&param.value, ctx);
                 }
-                if location.value == "path" {
+                if location == ParameterLocation::Path {
                     self.error(
                         param.name.pos,
                         format!(
@@ -791,7 +814,7 @@ impl<'a> Planner<'a> {
                     );
                     return None;
                 }
-                if location.value != "header" {
+                if location != ParameterLocation::Header {
                     self.error(
                         param.name.pos,
                         format!(
@@ -802,26 +825,24 @@ impl<'a> Planner<'a> {
                     );
                     return None;
                 }
-                location.value.clone()
             }
-            (Some(location), declared) => {
-                if !declared.iter().any(|p| p.location == location.value) {
+            [first, ..] => {
+                if !declared.iter().any(|p| p.location == location.as_str()) {
                     self.error(
-                        location.pos,
+                        written.pos,
                         format!(
-                            "parameter `{name}` of operation `{}` is `in: {}`, not `in: {}`",
-                            op.id, declared[0].location, location.value
+                            "parameter `{name}` of operation `{}` is `in: {}`, not `in: {location}`",
+                            op.id, first.location
                         ),
-                        Some(format!("write `in: {}`", declared[0].location)),
+                        Some(format!("write `in: {}`", first.location)),
                     );
                     self.value_node(&param.value, ctx);
                     return None;
                 }
-                location.value.clone()
             }
-        };
+        }
         let value = self.value_node(&param.value, ctx)?;
-        Some((location, name.clone(), value))
+        Some(ParameterPlan::new(location, name.clone(), value))
     }
 }
 
@@ -893,7 +914,7 @@ fn operation_plan(source: &LoadedSource, op: &Operation) -> OperationPlan {
         source: source.name.clone(),
         default_server: api.servers.first().cloned().unwrap_or_default(),
         id: op.id.clone(),
-        method: op.method.clone(),
+        method: op.method,
         path: op.path.clone(),
         security,
         accept: op.accept(),

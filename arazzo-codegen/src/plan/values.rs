@@ -6,6 +6,7 @@ use crate::expr::{self, Condition, Expr, Operand, Piece, Source, StringValue};
 use crate::load::{Kind, Node};
 use crate::model::{self, Criterion, CriterionKind, Selector, SelectorKind, Spanned};
 use crate::openapi::Operation;
+use crate::pointer::JsonPointer;
 use crate::types::Field;
 
 use super::embedded::Language;
@@ -91,7 +92,14 @@ impl Planner<'_> {
                 CheckPlan::Simple(self.condition(&cond, pos, ctx)?)
             }
         };
-        Some(CriterionPlan { text, check })
+        let mut plan = CriterionPlan {
+            text,
+            check,
+            fails_when_unset: false,
+        };
+        plan.fails_when_unset =
+            plan.any_value(&|v| matches!(v, ValuePlan::StepOutput { certain: false, .. }));
+        Some(plan)
     }
 
     /// A `regex` or `jsonpath` criterion's context and the expressions its condition embeds,
@@ -193,13 +201,13 @@ impl Planner<'_> {
                 }
                 Selection::JsonPath(text.value.clone())
             }
-            SelectorKind::JsonPointer => {
-                if let Err(e) = expr::check_pointer(&text.value) {
-                    self.error(text.pos, e, None);
+            SelectorKind::JsonPointer => match JsonPointer::parse(&text.value) {
+                Ok(pointer) => Selection::Pointer(pointer),
+                Err(e) => {
+                    self.error(text.pos, e.to_string(), None);
                     return None;
                 }
-                Selection::Pointer(text.value.clone())
-            }
+            },
             SelectorKind::XPath => {
                 if !self.xpath_selector(text) {
                     return None;
@@ -262,7 +270,7 @@ impl Planner<'_> {
                     .iter()
                     .map(|(k, v)| Some((k.name.clone(), self.value_node(v, ctx)?)))
                     .collect();
-                ValuePlan::Object(planned.into_iter().collect::<Option<_>>()?)
+                ValuePlan::object(planned.into_iter().collect::<Option<_>>()?)
             }
         })
     }
@@ -485,7 +493,7 @@ impl Planner<'_> {
                     members.push(("in".to_owned(), location));
                 }
                 members.push(("value".to_owned(), self.value_node(&parameter.value, ctx)?));
-                Some(ValuePlan::Object(members))
+                Some(ValuePlan::object(members))
             }
             Some("name") => Some(text(&parameter.name.value)),
             Some("in") if location.is_some() => location,
@@ -614,7 +622,7 @@ impl Planner<'_> {
             .get("paths")
             .and_then(|paths| paths.get(&operation.path))
             .map(|item| api.resolve(item))
-            .and_then(|item| item.get(&operation.method.to_ascii_lowercase()));
+            .and_then(|item| item.get(operation.method.path_item_key()));
         for field in fields.split('.') {
             node = node.map(|n| api.resolve(n)).and_then(|n| match &n.kind {
                 Kind::Seq(items) => field.parse::<usize>().ok().and_then(|i| items.get(i)),
@@ -671,7 +679,7 @@ impl Planner<'_> {
         &mut self,
         step: &str,
         output: Option<&str>,
-        pointer: &Option<String>,
+        pointer: &Option<JsonPointer>,
         pos: Pos,
         ctx: &Ctx,
     ) -> Option<ValuePlan> {
@@ -769,7 +777,7 @@ fn constant(api: &crate::openapi::OpenApi, node: &Node, depth: usize) -> ValuePl
         Kind::Seq(items) => {
             ValuePlan::Array(items.iter().map(|i| constant(api, i, depth + 1)).collect())
         }
-        Kind::Map(members) => ValuePlan::Object(
+        Kind::Map(members) => ValuePlan::object(
             members
                 .iter()
                 .map(|(key, value)| (key.name.clone(), constant(api, value, depth + 1)))

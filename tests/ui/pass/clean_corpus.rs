@@ -110,6 +110,9 @@ mod operation_path_flow {
 mod operation_path_source_form_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/operation-path-source-form/flow.arazzo.yml");
 }
+mod parameter_locations_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/parameter-locations/flow.arazzo.yaml");
+}
 mod payload_replacements_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/payload-replacements/flow.arazzo.yaml");
 }
