@@ -1,10 +1,13 @@
 //! Building and sending one step's request.
 
+use std::borrow::Cow;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
+use bytes::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
-use tracing::Instrument as _;
 
 use crate::client::{Client, StepEvent};
 use crate::encode;
@@ -46,7 +49,7 @@ impl<'c> StepRequest<'c> {
             client,
             operation,
             context: operation.context(workflow, step),
-            path: operation.path.to_owned(),
+            path: path_buffer(operation.path),
             query: Vec::new(),
             raw_query: None,
             headers: HeaderMap::new(),
@@ -82,13 +85,17 @@ impl<'c> StepRequest<'c> {
 
     /// Fills the path template's `{name}` with `value`, encoded as exactly one segment.
     pub fn path_param(&mut self, name: &str, value: &Value) -> Result<(), Error> {
-        let text = to_text(value)
-            .ok_or_else(|| self.invalid(format!("path parameter `{name}` has no value")))?;
+        // A string, the usual path parameter, is encoded without a copy of it first.
+        let text = match value {
+            Value::String(text) => Some(Cow::Borrowed(text.as_str())),
+            other => to_text(other).map(Cow::Owned),
+        }
+        .ok_or_else(|| self.invalid(format!("path parameter `{name}` has no value")))?;
         let segment = encode::path_segment(&text)
             .map_err(|e| self.invalid(format!("path parameter `{name}`: {e}")))?;
         replace_placeholder(&mut self.path, name, &segment);
         if let Some(sent) = &mut self.sent {
-            sent.path.push((name.to_owned(), text));
+            sent.path.push((name.to_owned(), text.into_owned()));
         }
         Ok(())
     }
@@ -212,7 +219,11 @@ impl<'c> StepRequest<'c> {
 
     /// Sends the request, reads the response (up to the client's size limit) and reports the
     /// exchange to the client's step observer.
-    pub async fn send(self) -> Result<StepResponse, Error> {
+    ///
+    /// The request is built here, before the future is made: an `async fn` would keep the
+    /// request in its own state and again in the future it hands the request to, making every
+    /// workflow's future larger by that much per step.
+    pub fn send(self) -> impl Future<Output = Result<StepResponse, Error>> + 'c {
         let span = tracing::info_span!(
             "arazzo.step",
             workflow = self.context.workflow,
@@ -220,33 +231,21 @@ impl<'c> StepRequest<'c> {
             operation = self.context.operation,
             status = tracing::field::Empty,
         );
-        self.send_in(span.clone()).instrument(span).await
-    }
-
-    async fn send_in(self, span: tracing::Span) -> Result<StepResponse, Error> {
         let context = self.context;
         let client = self.client;
-        let (request, sent) = self.build()?;
-        let path = client.observes().then(|| request.url().path().to_owned());
-        let started = Instant::now();
-        let outcome = read(client, request, context, sent).await;
-        let status = outcome.as_ref().ok().map(StepResponse::status);
-        if let Some(status) = status {
-            span.record("status", status);
+        let built = span.in_scope(|| self.build());
+        let path = match &built {
+            Ok((request, _)) if client.observes() => Some(request.url().path().to_owned()),
+            _ => None,
+        };
+        Exchange {
+            read: read(client, built, context),
+            client,
+            context,
+            path,
+            started: Instant::now(),
+            span,
         }
-        if let Some(path) = path {
-            client.observe(&StepEvent {
-                workflow: context.workflow,
-                step: context.step,
-                operation: context.operation,
-                method: context.method,
-                path,
-                status,
-                elapsed: started.elapsed(),
-            });
-        }
-        tracing::debug!(status, "step exchange done");
-        outcome
     }
 
     fn build(mut self) -> Result<(reqwest::Request, Option<Box<SentRequest>>), Error> {
@@ -294,7 +293,7 @@ impl<'c> StepRequest<'c> {
         }
         if let Some(accept) = self.accept
             && !headers.contains_key(ACCEPT)
-            && let Ok(value) = HeaderValue::from_str(accept)
+            && let Some(value) = static_header_value(accept)
         {
             headers.insert(ACCEPT, value);
         }
@@ -336,6 +335,96 @@ impl<'c> StepRequest<'c> {
     }
 }
 
+pin_project_lite::pin_project! {
+    /// One step's exchange in flight: reads the response in the step's span, then records its
+    /// status there and reports it to the client's step observer. A hand-written future rather
+    /// than an `async` block, which would hold `read` twice (once captured, once awaited).
+    struct Exchange<'c, F> {
+        #[pin]
+        read: F,
+        client: &'c Client,
+        context: StepContext,
+        // The request path, kept only when the client observes steps.
+        path: Option<String>,
+        started: Instant,
+        span: tracing::Span,
+    }
+}
+
+impl<F: Future<Output = Result<StepResponse, Error>>> Future for Exchange<'_, F> {
+    type Output = Result<StepResponse, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let outcome = std::task::ready!(this.read.poll(cx));
+        let status = outcome.as_ref().ok().map(StepResponse::status);
+        if let Some(status) = status {
+            this.span.record("status", status);
+        }
+        if let Some(path) = this.path.take() {
+            this.client.observe(&StepEvent {
+                workflow: this.context.workflow,
+                step: this.context.step,
+                operation: this.context.operation,
+                method: this.context.method,
+                path,
+                status,
+                elapsed: this.started.elapsed(),
+            });
+        }
+        tracing::debug!(status, "step exchange done");
+        Poll::Ready(outcome)
+    }
+}
+
+/// Reads a response body of at most `limit` bytes: `Err(None)` when it is larger. A body that
+/// arrives in one chunk (the usual small JSON response) is kept as that chunk, without a copy.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, Option<reqwest::Error>> {
+    let mut first = Bytes::new();
+    let mut joined: Option<Vec<u8>> = None;
+    while let Some(chunk) = response.chunk().await.map_err(Some)? {
+        let read = joined.as_ref().map_or(first.len(), Vec::len);
+        if read + chunk.len() > limit {
+            return Err(None);
+        }
+        match &mut joined {
+            Some(joined) => joined.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None => {
+                // One allocation when the length is announced (checked against the limit).
+                let announced = response.content_length().map_or(0, |len| len as usize);
+                let mut all = Vec::with_capacity(announced.max(read + chunk.len()));
+                all.extend_from_slice(&first);
+                all.extend_from_slice(&chunk);
+                joined = Some(all);
+            }
+        }
+    }
+    Ok(joined.map_or(first, Bytes::from))
+}
+
+/// A header value from text the generated code holds for the whole run, without copying it;
+/// `None` when it is not a valid header value.
+fn static_header_value(text: &'static str) -> Option<HeaderValue> {
+    // `from_static` would panic on the bytes `from_str` refuses: check them first.
+    let valid = text
+        .bytes()
+        .all(|byte| byte == b'\t' || (byte >= 32 && byte != 127));
+    valid.then(|| HeaderValue::from_static(text))
+}
+
+/// The path template in a buffer with room for the values its parameters will get, so that
+/// filling them in does not grow it again.
+fn path_buffer(template: &str) -> String {
+    let mut path = String::with_capacity(template.len() + 32);
+    path.push_str(template);
+    path
+}
+
 /// Replaces every `{name}` in a path template with `segment`, in place.
 fn replace_placeholder(path: &mut String, name: &str, segment: &str) {
     let mut from = 0;
@@ -353,10 +442,10 @@ fn replace_placeholder(path: &mut String, name: &str, segment: &str) {
 
 async fn read(
     client: &Client,
-    request: reqwest::Request,
+    built: Result<(reqwest::Request, Option<Box<SentRequest>>), Error>,
     context: StepContext,
-    sent: Option<Box<SentRequest>>,
 ) -> Result<StepResponse, Error> {
+    let (request, sent) = built?;
     let transport = |source: reqwest::Error| Error::Transport {
         context: Box::new(context),
         source: source.without_url(),
@@ -380,15 +469,9 @@ async fn read(
     {
         return Err(too_large());
     }
-    // One allocation for a body whose length is announced (checked against the limit above).
-    let announced = response.content_length().map_or(0, |len| len as usize);
-    let mut body = Vec::with_capacity(announced);
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = read_body(&mut response, limit)
+        .await
+        .map_err(|e| e.map_or_else(too_large, transport))?;
     Ok(StepResponse::new(
         context,
         status,
