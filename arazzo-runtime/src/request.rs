@@ -233,7 +233,7 @@ impl<'c> StepRequest<'c> {
         );
         let context = self.context;
         let client = self.client;
-        let built = span.in_scope(|| self.build());
+        let built = self.build();
         let path = match &built {
             Ok((request, _)) if client.observes() => Some(request.url().path().to_owned()),
             _ => None,
@@ -484,7 +484,60 @@ async fn read(
 
 #[cfg(test)]
 mod tests {
-    use super::replace_placeholder;
+    use super::{read_body, replace_placeholder};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    /// Serves one HTTP/1.1 response whose body is sent as `chunks`, one chunk of the chunked
+    /// transfer coding each, written separately; returns its URL.
+    async fn chunked_server(chunks: &'static [&'static str]) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
+        let url = format!("http://{}/", listener.local_addr().expect("address"));
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("accepts");
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            stream.write_all(head.as_bytes()).await.expect("writes");
+            for chunk in chunks {
+                let framed = format!("{:x}\r\n{chunk}\r\n", chunk.len());
+                stream.write_all(framed.as_bytes()).await.expect("writes");
+                stream.flush().await.expect("flushes");
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            stream.write_all(b"0\r\n\r\n").await.expect("writes");
+        });
+        url
+    }
+
+    async fn chunked(chunks: &'static [&'static str]) -> reqwest::Response {
+        let url = chunked_server(chunks).await;
+        reqwest::get(url).await.expect("a response")
+    }
+
+    #[tokio::test]
+    async fn a_body_in_several_chunks_is_read_whole() {
+        let mut response =
+            chunked(&["{\"simId\":", " \"8981\",", " \"status\": \"active\"}"]).await;
+        let body = read_body(&mut response, 1024).await.expect("read");
+        assert_eq!(&body[..], br#"{"simId": "8981", "status": "active"}"#);
+    }
+
+    #[tokio::test]
+    async fn a_body_in_one_chunk_is_read_whole() {
+        let mut response = chunked(&["{\"simId\": \"8981\"}"]).await;
+        let body = read_body(&mut response, 1024).await.expect("read");
+        assert_eq!(&body[..], br#"{"simId": "8981"}"#);
+    }
+
+    #[tokio::test]
+    async fn a_body_without_a_length_is_refused_when_its_chunks_pass_the_limit() {
+        let mut response = chunked(&["0123456789", "0123456789", "0123456789"]).await;
+        assert!(matches!(read_body(&mut response, 25).await, Err(None)));
+        let mut response = chunked(&["0123456789", "0123456789", "01234"]).await;
+        assert_eq!(read_body(&mut response, 25).await.expect("read").len(), 25);
+    }
 
     #[test]
     fn placeholders_are_replaced_wherever_they_are_and_only_them() {
