@@ -239,6 +239,7 @@ impl<'c> StepRequest<'c> {
             _ => None,
         };
         Exchange {
+            sends: built.is_ok(),
             read: read(client, built, context),
             client,
             context,
@@ -346,6 +347,9 @@ pin_project_lite::pin_project! {
         context: StepContext,
         // The request path, kept only when the client observes steps.
         path: Option<String>,
+        // Whether the request could be built: one that could not was never sent, and is no
+        // exchange to report.
+        sends: bool,
         started: Instant,
         span: tracing::Span,
     }
@@ -373,7 +377,9 @@ impl<F: Future<Output = Result<StepResponse, Error>>> Future for Exchange<'_, F>
                 elapsed: this.started.elapsed(),
             });
         }
-        tracing::debug!(status, "step exchange done");
+        if *this.sends {
+            tracing::debug!(status, "step exchange done");
+        }
         Poll::Ready(outcome)
     }
 }
