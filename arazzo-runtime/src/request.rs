@@ -413,14 +413,18 @@ async fn read_body(
     Ok(joined.map_or(first, Bytes::from))
 }
 
-/// A header value from text the generated code holds for the whole run, without copying it;
-/// `None` when it is not a valid header value.
+/// A header value from text the generated code holds for the whole run, without copying it
+/// when it is visible ASCII; `None` when it is not a valid header value.
 fn static_header_value(text: &'static str) -> Option<HeaderValue> {
-    // `from_static` would panic on the bytes `from_str` refuses: check them first.
-    let valid = text
+    // `from_static` panics on anything but visible ASCII and tabs, which `from_str` may accept.
+    if text
         .bytes()
-        .all(|byte| byte == b'\t' || (byte >= 32 && byte != 127));
-    valid.then(|| HeaderValue::from_static(text))
+        .all(|byte| byte == b'\t' || (32..127).contains(&byte))
+    {
+        Some(HeaderValue::from_static(text))
+    } else {
+        HeaderValue::from_str(text).ok()
+    }
 }
 
 /// The path template in a buffer with room for the values its parameters will get, so that
@@ -490,7 +494,7 @@ async fn read(
 
 #[cfg(test)]
 mod tests {
-    use super::{read_body, replace_placeholder};
+    use super::{read_body, replace_placeholder, static_header_value};
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
     /// Serves one HTTP/1.1 response whose body is sent as `chunks`, one chunk of the chunked
@@ -520,6 +524,24 @@ mod tests {
     async fn chunked(chunks: &'static [&'static str]) -> reqwest::Response {
         let url = chunked_server(chunks).await;
         reqwest::get(url).await.expect("a response")
+    }
+
+    #[test]
+    fn static_header_values_are_those_from_str_accepts() {
+        for text in [
+            "application/json, text/plain",
+            "text/plain;\tcharset=utf-8",
+            "text/plain; x=\u{e9}",
+            "a\nb",
+            "a\u{7f}",
+            "",
+        ] {
+            assert_eq!(
+                static_header_value(text),
+                reqwest::header::HeaderValue::from_str(text).ok(),
+                "{text:?}"
+            );
+        }
     }
 
     #[tokio::test]
