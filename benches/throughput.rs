@@ -6,6 +6,8 @@
 //! ```text
 //! cargo bench --bench throughput
 //! ARAZZO_BENCH_RUNS=2000 cargo bench --bench throughput
+//! ARAZZO_BENCH_CONCURRENCY=256 cargo bench --bench throughput
+//! ARAZZO_BENCH_VERSION=generated valgrind --tool=callgrind target/release/deps/throughput-… --bench
 //! ```
 //!
 //! The client runs on a two-worker tokio runtime, the sandboxes on a one-worker runtime of their
@@ -96,6 +98,19 @@ fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
+/// CPU time used so far by all of this process's threads (client, sandboxes, blocking pool), from
+/// Linux's `/proc/self/task/*/schedstat`; `None` where that cannot be read. Under a loaded machine
+/// a chunk's wall time swings, while the CPU time its runs cost, both sides of the exchange
+/// included, stays comparable between the versions.
+fn process_cpu() -> Option<Duration> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
+}
+
 /// Starts a new peak-RSS measurement (Linux 4.0+); false where that is not possible.
 fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
@@ -107,6 +122,8 @@ struct Total {
     elapsed: Duration,
     latencies: Vec<Duration>,
     allocations: u64,
+    /// CPU time of the whole process over the chunks, when it could be read.
+    cpu: Option<Duration>,
     peak_kib: u64,
     growth_kib: u64,
     rss_reset_failed: bool,
@@ -160,6 +177,44 @@ async fn level(
     }
 }
 
+/// The concurrency levels to measure: `ARAZZO_BENCH_CONCURRENCY` (comma-separated), else all of
+/// [`CONCURRENCY`].
+fn concurrency_levels() -> Vec<usize> {
+    std::env::var("ARAZZO_BENCH_CONCURRENCY")
+        .ok()
+        .map(|levels| {
+            levels
+                .split(',')
+                .filter_map(|level| level.trim().parse().ok())
+                .filter(|&level| level > 0)
+                .collect::<Vec<usize>>()
+        })
+        .filter(|levels| !levels.is_empty())
+        .unwrap_or_else(|| CONCURRENCY.to_vec())
+}
+
+/// The versions to run: the one `ARAZZO_BENCH_VERSION` names (`generated` or `hand-written`, to
+/// profile one alone, e.g. counting its instructions), else both.
+fn versions() -> Vec<Version> {
+    let both = [Version::Generated, Version::HandWritten];
+    match std::env::var("ARAZZO_BENCH_VERSION") {
+        Ok(name) => both.into_iter().filter(|v| v.name() == name).collect(),
+        Err(_) => both.to_vec(),
+    }
+}
+
+/// The size of one run's future, generated and hand-written: what each of the runs in flight
+/// keeps (and what is copied when it is moved into its task).
+fn future_sizes(sandboxes: &Sandboxes) -> (usize, usize) {
+    let target = sandboxes.start();
+    let http = common::http_client();
+    let client = common::workflow_client(&target, &http);
+    let card = CARDS[0];
+    let generated = common::generated(&client, &card);
+    let hand = common::hand(&http, &target, &card);
+    (size_of_val(&generated), size_of_val(&hand))
+}
+
 fn main() {
     if std::env::args().skip(1).any(|a| !a.starts_with('-')) {
         return;
@@ -182,26 +237,32 @@ fn main() {
         std::thread::available_parallelism().map_or(0, usize::from)
     );
     println!(
-        "{:<13} {:>11} {:>10} {:>10} {:>10} {:>20} {:>16}",
+        "{:<13} {:>11} {:>10} {:>10} {:>10} {:>14} {:>20} {:>16}",
         "version",
         "concurrency",
         "runs/s",
         "p50 µs",
         "p99 µs",
+        "CPU µs/run",
         "peak RSS MiB (+run)",
         "allocations/run"
     );
-    // An untimed level of each version first: the first timed line would otherwise also pay
-    // for the process's first page faults, thread starts and allocator growth.
-    for version in [Version::Generated, Version::HandWritten] {
-        let http = common::http_client();
-        let warm_up = (runs / 10).max(CARDS.len());
-        let jobs = Arc::new(jobs(&sandboxes, &http, warm_up));
-        runtime.block_on(level(version, jobs, http, 16));
-    }
+    let versions = versions();
     let chunk = runs.div_ceil(CHUNKS);
-    for concurrency in CONCURRENCY {
+    for concurrency in concurrency_levels() {
         let mut totals = [Total::default(), Total::default()];
+        // An untimed level of each version at this concurrency first: the first timed chunk
+        // would otherwise also pay for the process's growth to this many runs in flight (page
+        // faults, allocator growth, thread starts), and that chunk is always the generated one's.
+        for version in [Version::Generated, Version::HandWritten] {
+            if !versions.contains(&version) {
+                continue;
+            }
+            let http = common::http_client();
+            let warm_up = (runs / 10).max(CARDS.len());
+            let jobs = Arc::new(jobs(&sandboxes, &http, warm_up));
+            runtime.block_on(level(version, jobs, http, concurrency));
+        }
         // The runs of a line are made in chunks, the two versions' chunks alternating (and which
         // goes first alternating too), so that both see the same moments of a noisy machine.
         for c in 0..CHUNKS {
@@ -209,6 +270,9 @@ fn main() {
             let order = if c % 2 == 0 { [0, 1] } else { [1, 0] };
             for v in order {
                 let version = [Version::Generated, Version::HandWritten][v];
+                if !versions.contains(&version) {
+                    continue;
+                }
                 let http = common::http_client();
                 let jobs = Arc::new(jobs(&sandboxes, &http, size));
                 runtime.block_on(async {
@@ -219,6 +283,7 @@ fn main() {
                 });
                 let rss_reset = reset_peak_rss();
                 let before = status_kib("VmRSS");
+                let cpu_before = process_cpu();
                 let outcome = runtime.block_on(level(version, jobs.clone(), http, concurrency));
                 let total = &mut totals[v];
                 if let (Some(peak), Some(before)) = (status_kib("VmHWM"), before) {
@@ -226,6 +291,14 @@ fn main() {
                     total.growth_kib = total.growth_kib.max(peak.saturating_sub(before));
                 }
                 total.rss_reset_failed |= !rss_reset;
+                let cpu = process_cpu()
+                    .zip(cpu_before)
+                    .map(|(after, before)| after.saturating_sub(before));
+                total.cpu = if c == 0 {
+                    cpu
+                } else {
+                    total.cpu.zip(cpu).map(|(sum, chunk)| sum + chunk)
+                };
                 total.elapsed += outcome.elapsed;
                 total.allocations += outcome.allocations;
                 total.latencies.extend(outcome.latencies);
@@ -234,15 +307,22 @@ fn main() {
             }
         }
         for (v, total) in totals.iter_mut().enumerate() {
+            if total.latencies.is_empty() {
+                continue;
+            }
             total.latencies.sort();
             let runs_done = total.latencies.len() as f64;
             println!(
-                "{:<13} {:>11} {:>10.0} {:>10.0} {:>10.0} {:>20} {:>16.1}",
+                "{:<13} {:>11} {:>10.0} {:>10.0} {:>10.0} {:>14} {:>20} {:>16.1}",
                 [Version::Generated, Version::HandWritten][v].name(),
                 concurrency,
                 runs_done / total.elapsed.as_secs_f64(),
                 common::us(quantile(&total.latencies, 0.5)),
                 common::us(quantile(&total.latencies, 0.99)),
+                total.cpu.map_or_else(
+                    || "-".to_owned(),
+                    |cpu| format!("{:.1}", common::us(cpu) / runs_done)
+                ),
                 format!(
                     "{:.1} (+{:.1}){}",
                     mib(total.peak_kib),
@@ -257,4 +337,9 @@ fn main() {
         "peak RSS: the whole process, its {} sandboxes and their state included (+: the largest growth over the RSS before a chunk's runs; * = peak since start)",
         chunk.div_ceil(CARDS.len())
     );
+    println!(
+        "CPU µs/run: CPU time of all the process's threads, client and sandboxes, over the runs"
+    );
+    let (generated, hand) = future_sizes(&sandboxes);
+    println!("the future of one run: generated {generated} bytes, hand-written {hand} bytes");
 }

@@ -598,6 +598,14 @@ impl Tokens {
         Ok(Self { used })
     }
 
+    /// Whether any of `schemes` takes its token from a grant this client was given (so a
+    /// request must get one before it is built).
+    pub(crate) fn needed(client: &Client, schemes: &[SecurityScheme]) -> bool {
+        schemes
+            .iter()
+            .any(|scheme| grant_of(client, scheme).is_some())
+    }
+
     /// Whether the request carries a token this client obtained (one that a 401 may renew).
     pub(crate) fn renewable(&self) -> bool {
         !self.used.is_empty()

@@ -1,10 +1,13 @@
 //! Building and sending one step's request.
 
+use std::borrow::Cow;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
+use bytes::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
-use tracing::Instrument as _;
 
 use crate::client::{Client, StepEvent};
 use crate::encode;
@@ -47,7 +50,7 @@ impl<'c> StepRequest<'c> {
             client,
             operation,
             context: operation.context(workflow, step),
-            path: operation.path.to_owned(),
+            path: path_buffer(operation.path),
             query: Vec::new(),
             raw_query: None,
             headers: HeaderMap::new(),
@@ -83,13 +86,17 @@ impl<'c> StepRequest<'c> {
 
     /// Fills the path template's `{name}` with `value`, encoded as exactly one segment.
     pub fn path_param(&mut self, name: &str, value: &Value) -> Result<(), Error> {
-        let text = to_text(value)
-            .ok_or_else(|| self.invalid(format!("path parameter `{name}` has no value")))?;
+        // A string, the usual path parameter, is encoded without a copy of it first.
+        let text = match value {
+            Value::String(text) => Some(Cow::Borrowed(text.as_str())),
+            other => to_text(other).map(Cow::Owned),
+        }
+        .ok_or_else(|| self.invalid(format!("path parameter `{name}` has no value")))?;
         let segment = encode::path_segment(&text)
             .map_err(|e| self.invalid(format!("path parameter `{name}`: {e}")))?;
         replace_placeholder(&mut self.path, name, &segment);
         if let Some(sent) = &mut self.sent {
-            sent.path.push((name.to_owned(), text));
+            sent.path.push((name.to_owned(), text.into_owned()));
         }
         Ok(())
     }
@@ -212,63 +219,69 @@ impl<'c> StepRequest<'c> {
     }
 
     /// Sends the request, reads the response (up to the client's size limit) and reports the
-    /// exchange to the client's step observer.
-    pub async fn send(self) -> Result<StepResponse, Error> {
-        let span = tracing::info_span!(
+    /// exchange to the client's step observer. An operation secured by `oauth2` or
+    /// `openIdConnect` first gets its tokens (see [`crate::oauth`]), and is sent once more with
+    /// renewed ones when the API answers 401.
+    ///
+    /// The request is built here, before the future is made: an `async fn` would keep the
+    /// request in its own state and again in the future it hands the request to, making every
+    /// workflow's future larger by that much per step.
+    pub fn send(self) -> impl Future<Output = Result<StepResponse, Error>> + Send + 'c {
+        if self
+            .chosen_security()
+            .is_some_and(|schemes| Tokens::needed(self.client, schemes))
+        {
+            return Transmit::Tokens {
+                read: Box::pin(self.send_with_tokens()),
+            };
+        }
+        let (client, context, span) = (self.client, self.context, self.span());
+        let built = self.build(&Tokens::default());
+        Transmit::Plain {
+            read: start(client, context, built, span),
+        }
+    }
+
+    /// [`StepRequest::send`] for an operation whose security needs access tokens.
+    async fn send_with_tokens(self) -> Result<StepResponse, Error> {
+        let (client, context) = (self.client, self.context);
+        let server = client.server(self.operation.source, self.operation.default_server);
+        let schemes = self.chosen_security().unwrap_or_default();
+        let mut tokens = Tokens::for_request(client, server, schemes, context).await?;
+        let span = self.span();
+        let built = self.build(&tokens);
+        // A request carrying a token this client obtained is sent again, once, with a new token
+        // when the API refuses the token (401): it may have been revoked before it expired.
+        let resend = match &built {
+            Ok((request, sent)) if tokens.renewable() => request
+                .try_clone()
+                .map(|again| (again, sent.clone(), span.clone())),
+            _ => None,
+        };
+        let outcome = start(client, context, built, span).await;
+        match resend {
+            Some((mut again, sent, span))
+                if outcome
+                    .as_ref()
+                    .is_ok_and(|response| response.status() == 401) =>
+            {
+                tokens
+                    .renew(client, server, context, again.headers_mut())
+                    .await?;
+                start(client, context, Ok((again, sent)), span).await
+            }
+            _ => outcome,
+        }
+    }
+
+    fn span(&self) -> tracing::Span {
+        tracing::info_span!(
             "arazzo.step",
             workflow = self.context.workflow,
             step = self.context.step,
             operation = self.context.operation,
             status = tracing::field::Empty,
-        );
-        self.send_in(span.clone()).instrument(span).await
-    }
-
-    async fn send_in(self, span: tracing::Span) -> Result<StepResponse, Error> {
-        let context = self.context;
-        let client = self.client;
-        let server = client.server(self.operation.source, self.operation.default_server);
-        let mut tokens = match self.chosen_security() {
-            Some(schemes) => Tokens::for_request(client, server, schemes, context).await?,
-            None => Tokens::default(),
-        };
-        let (request, sent) = self.build(&tokens)?;
-        // A request carrying a token this client obtained is sent again, once, with a new token
-        // when the API refuses the token (401): it may have been revoked before it expired.
-        let resend = tokens
-            .renewable()
-            .then(|| request.try_clone().map(|again| (again, sent.clone())))
-            .flatten();
-        let path = client.observes().then(|| request.url().path().to_owned());
-        let started = Instant::now();
-        let mut outcome = exchange(client, request, context, sent).await;
-        if let Some((mut again, sent)) = resend
-            && outcome
-                .as_ref()
-                .is_ok_and(|response| response.status() == 401)
-        {
-            tokens
-                .renew(client, server, context, again.headers_mut())
-                .await?;
-            outcome = exchange(client, again, context, sent).await;
-        }
-        let status = outcome.as_ref().ok().map(StepResponse::status);
-        if let Some(status) = status {
-            span.record("status", status);
-        }
-        if let Some(path) = path {
-            client.observe(&StepEvent {
-                workflow: context.workflow,
-                step: context.step,
-                operation: context.operation,
-                method: context.method,
-                path,
-                status,
-                elapsed: started.elapsed(),
-            });
-        }
-        tracing::debug!(status, "step exchange done");
-        outcome
+        )
     }
 
     fn build(
@@ -319,7 +332,7 @@ impl<'c> StepRequest<'c> {
         }
         if let Some(accept) = self.accept
             && !headers.contains_key(ACCEPT)
-            && let Ok(value) = HeaderValue::from_str(accept)
+            && let Some(value) = static_header_value(accept)
         {
             headers.insert(ACCEPT, value);
         }
@@ -361,6 +374,105 @@ impl<'c> StepRequest<'c> {
     }
 }
 
+pin_project_lite::pin_project! {
+    /// One step's exchange in flight: reads the response in the step's span, then records its
+    /// status there and reports it to the client's step observer. A hand-written future rather
+    /// than an `async` block, which would hold `read` twice (once captured, once awaited).
+    struct Exchange<'c, F> {
+        #[pin]
+        read: F,
+        client: &'c Client,
+        context: StepContext,
+        // The request path, kept only when the client observes steps.
+        path: Option<String>,
+        // Whether the request could be built: one that could not was never sent, and is no
+        // exchange to report.
+        sends: bool,
+        started: Instant,
+        span: tracing::Span,
+    }
+}
+
+impl<F: Future<Output = Result<StepResponse, Error>>> Future for Exchange<'_, F> {
+    type Output = Result<StepResponse, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let outcome = std::task::ready!(this.read.poll(cx));
+        let status = outcome.as_ref().ok().map(StepResponse::status);
+        if let Some(status) = status {
+            this.span.record("status", status);
+        }
+        if let Some(path) = this.path.take() {
+            this.client.observe(&StepEvent {
+                workflow: this.context.workflow,
+                step: this.context.step,
+                operation: this.context.operation,
+                method: this.context.method,
+                path,
+                status,
+                elapsed: this.started.elapsed(),
+            });
+        }
+        if *this.sends {
+            tracing::debug!(status, "step exchange done");
+        }
+        Poll::Ready(outcome)
+    }
+}
+
+/// Reads a response body of at most `limit` bytes: `Err(None)` when it is larger. A body that
+/// arrives in one chunk (the usual small JSON response) is kept as that chunk, without a copy.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, Option<reqwest::Error>> {
+    let mut first = Bytes::new();
+    let mut joined: Option<Vec<u8>> = None;
+    while let Some(chunk) = response.chunk().await.map_err(Some)? {
+        let read = joined.as_ref().map_or(first.len(), Vec::len);
+        if read + chunk.len() > limit {
+            return Err(None);
+        }
+        match &mut joined {
+            Some(joined) => joined.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None => {
+                // One allocation when the length is announced (checked against the limit).
+                let announced = response.content_length().map_or(0, |len| len as usize);
+                let mut all = Vec::with_capacity(announced.max(read + chunk.len()));
+                all.extend_from_slice(&first);
+                all.extend_from_slice(&chunk);
+                joined = Some(all);
+            }
+        }
+    }
+    Ok(joined.map_or(first, Bytes::from))
+}
+
+/// A header value from text the generated code holds for the whole run, without copying it
+/// when it is visible ASCII; `None` when it is not a valid header value.
+fn static_header_value(text: &'static str) -> Option<HeaderValue> {
+    // `from_static` panics on anything but visible ASCII and tabs, which `from_str` may accept.
+    if text
+        .bytes()
+        .all(|byte| byte == b'\t' || (32..127).contains(&byte))
+    {
+        Some(HeaderValue::from_static(text))
+    } else {
+        HeaderValue::from_str(text).ok()
+    }
+}
+
+/// The path template in a buffer with room for the values its parameters will get, so that
+/// filling them in does not grow it again.
+fn path_buffer(template: &str) -> String {
+    let mut path = String::with_capacity(template.len() + 32);
+    path.push_str(template);
+    path
+}
+
 /// Replaces every `{name}` in a path template with `segment`, in place.
 fn replace_placeholder(path: &mut String, name: &str, segment: &str) {
     let mut from = 0;
@@ -376,26 +488,82 @@ fn replace_placeholder(path: &mut String, name: &str, segment: &str) {
     }
 }
 
-/// One exchange of a step: sent and read here, or, in a durable run (feature `restate`), as a
-/// journaled action that a later attempt of the run reads back instead of sending again.
-async fn exchange(
-    client: &Client,
-    request: reqwest::Request,
+/// A request as built for sending, with what a failing step reports of it.
+type Built = Result<(reqwest::Request, Option<Box<SentRequest>>), Error>;
+
+/// One step's exchange, reported to the observer and traced in `span` as it completes.
+fn start<'c>(
+    client: &'c Client,
     context: StepContext,
-    sent: Option<Box<SentRequest>>,
-) -> Result<StepResponse, Error> {
-    #[cfg(feature = "restate")]
-    return crate::restate::read(client, request, context, sent).await;
-    #[cfg(not(feature = "restate"))]
-    read(client, request, context, sent).await
+    built: Built,
+    span: tracing::Span,
+) -> Exchange<'c, impl Future<Output = Result<StepResponse, Error>> + Send + 'c> {
+    let path = match &built {
+        Ok((request, _)) if client.observes() => Some(request.url().path().to_owned()),
+        _ => None,
+    };
+    Exchange {
+        sends: built.is_ok(),
+        read: exchange(client, built, context),
+        client,
+        context,
+        path,
+        started: Instant::now(),
+        span,
+    }
+}
+
+/// Sends and reads one request.
+#[cfg(not(feature = "restate"))]
+fn exchange<'c>(
+    client: &'c Client,
+    built: Built,
+    context: StepContext,
+) -> impl Future<Output = Result<StepResponse, Error>> + Send + 'c {
+    read(client, built, context)
+}
+
+/// Sends and reads one request; in a durable run as a journaled action that a later attempt
+/// of the run reads back instead of sending again.
+#[cfg(feature = "restate")]
+fn exchange<'c>(
+    client: &'c Client,
+    built: Built,
+    context: StepContext,
+) -> impl Future<Output = Result<StepResponse, Error>> + Send + 'c {
+    async move {
+        let (request, sent) = built?;
+        crate::restate::read(client, request, context, sent).await
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// [`StepRequest::send`]'s future: the plain exchange, or, for an operation that needs
+    /// access tokens, the boxed one that gets them first (rare, and larger).
+    #[project = TransmitProjection]
+    enum Transmit<'c, F> {
+        Plain { #[pin] read: Exchange<'c, F> },
+        Tokens { read: Pin<Box<dyn Future<Output = Result<StepResponse, Error>> + Send + 'c>> },
+    }
+}
+
+impl<F: Future<Output = Result<StepResponse, Error>>> Future for Transmit<'_, F> {
+    type Output = Result<StepResponse, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            TransmitProjection::Plain { read } => read.poll(cx),
+            TransmitProjection::Tokens { read } => read.as_mut().poll(cx),
+        }
+    }
 }
 
 pub(crate) async fn read(
     client: &Client,
-    request: reqwest::Request,
+    built: Built,
     context: StepContext,
-    sent: Option<Box<SentRequest>>,
 ) -> Result<StepResponse, Error> {
+    let (request, sent) = built?;
     let transport = |source: reqwest::Error| Error::Transport {
         context: Box::new(context),
         source: source.without_url(),
@@ -419,15 +587,9 @@ pub(crate) async fn read(
     {
         return Err(too_large());
     }
-    // One allocation for a body whose length is announced (checked against the limit above).
-    let announced = response.content_length().map_or(0, |len| len as usize);
-    let mut body = Vec::with_capacity(announced);
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = read_body(&mut response, limit)
+        .await
+        .map_err(|e| e.map_or_else(too_large, transport))?;
     Ok(StepResponse::new(
         context,
         status,
@@ -440,7 +602,78 @@ pub(crate) async fn read(
 
 #[cfg(test)]
 mod tests {
-    use super::replace_placeholder;
+    use super::{read_body, replace_placeholder, static_header_value};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    /// Serves one HTTP/1.1 response whose body is sent as `chunks`, one chunk of the chunked
+    /// transfer coding each, written separately; returns its URL.
+    async fn chunked_server(chunks: &'static [&'static str]) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
+        let url = format!("http://{}/", listener.local_addr().expect("address"));
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("accepts");
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            stream.write_all(head.as_bytes()).await.expect("writes");
+            for chunk in chunks {
+                let framed = format!("{:x}\r\n{chunk}\r\n", chunk.len());
+                stream.write_all(framed.as_bytes()).await.expect("writes");
+                stream.flush().await.expect("flushes");
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            stream.write_all(b"0\r\n\r\n").await.expect("writes");
+        });
+        url
+    }
+
+    async fn chunked(chunks: &'static [&'static str]) -> reqwest::Response {
+        let url = chunked_server(chunks).await;
+        reqwest::get(url).await.expect("a response")
+    }
+
+    #[test]
+    fn static_header_values_are_those_from_str_accepts() {
+        for text in [
+            "application/json, text/plain",
+            "text/plain;\tcharset=utf-8",
+            "text/plain; x=\u{e9}",
+            "a\nb",
+            "a\u{7f}",
+            "",
+        ] {
+            assert_eq!(
+                static_header_value(text),
+                reqwest::header::HeaderValue::from_str(text).ok(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_in_several_chunks_is_read_whole() {
+        let mut response =
+            chunked(&["{\"simId\":", " \"8981\",", " \"status\": \"active\"}"]).await;
+        let body = read_body(&mut response, 1024).await.expect("read");
+        assert_eq!(&body[..], br#"{"simId": "8981", "status": "active"}"#);
+    }
+
+    #[tokio::test]
+    async fn a_body_in_one_chunk_is_read_whole() {
+        let mut response = chunked(&["{\"simId\": \"8981\"}"]).await;
+        let body = read_body(&mut response, 1024).await.expect("read");
+        assert_eq!(&body[..], br#"{"simId": "8981"}"#);
+    }
+
+    #[tokio::test]
+    async fn a_body_without_a_length_is_refused_when_its_chunks_pass_the_limit() {
+        let mut response = chunked(&["0123456789", "0123456789", "0123456789"]).await;
+        assert!(matches!(read_body(&mut response, 25).await, Err(None)));
+        let mut response = chunked(&["0123456789", "0123456789", "01234"]).await;
+        assert_eq!(read_body(&mut response, 25).await.expect("read").len(), 25);
+    }
 
     #[test]
     fn placeholders_are_replaced_wherever_they_are_and_only_them() {

@@ -2,6 +2,7 @@
 
 use std::sync::OnceLock;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -18,9 +19,12 @@ pub struct StepResponse {
     context: StepContext,
     status: u16,
     headers: HeaderMap,
-    body: Vec<u8>,
+    /// As received: usually the one chunk the connection read it in, shared rather than copied.
+    body: Bytes,
     /// The body as JSON, or why it is not.
     json: OnceLock<Result<Value, String>>,
+    /// Where the members of a JSON object body are, once a step output has read one.
+    members: OnceLock<Option<crate::seek::Members>>,
     /// To mask its credentials in error excerpts (only read when an error is made).
     client: Client,
     /// What was sent, when the step reads it (`StepRequest::keep_sent`).
@@ -32,7 +36,7 @@ impl StepResponse {
         context: StepContext,
         status: u16,
         headers: HeaderMap,
-        body: Vec<u8>,
+        body: Bytes,
         client: Client,
         sent: Option<Box<SentRequest>>,
     ) -> Self {
@@ -42,6 +46,7 @@ impl StepResponse {
             headers,
             body,
             json: OnceLock::new(),
+            members: OnceLock::new(),
             client,
             sent,
         }
@@ -148,7 +153,10 @@ impl StepResponse {
     fn declares_json(&self) -> bool {
         self.headers
             .get(reqwest::header::CONTENT_TYPE)
-            .is_none_or(|v| is_json_media_type(&String::from_utf8_lossy(v.as_bytes())))
+            .is_none_or(|v| match v.to_str() {
+                Ok(text) => is_json_media_type(text),
+                Err(_) => is_json_media_type(&String::from_utf8_lossy(v.as_bytes())),
+            })
     }
 
     /// `$response.body#POINTER` for a condition: `null` when the pointer finds nothing. A body
@@ -259,7 +267,7 @@ impl StepResponse {
         // the pointer. Anything else (already parsed, not JSON, not a `T`) takes the path below.
         if self.json.get().is_none()
             && self.declares_json()
-            && let Some(found) = crate::seek::at_pointer(&self.body, pointer)
+            && let Some(found) = self.seek(pointer)
         {
             return Ok(found);
         }
@@ -272,6 +280,18 @@ impl StepResponse {
             Some(value) => T::deserialize(value)
                 .map(Some)
                 .map_err(|e| self.decode_error(expression, e.to_string())),
+        }
+    }
+
+    /// The value at `pointer` read straight from the body (see [`crate::seek`]): through the
+    /// body's members when it is an object, found in one pass for all the step's outputs.
+    fn seek<T: DeserializeOwned>(&self, pointer: &str) -> Option<Option<T>> {
+        match self
+            .members
+            .get_or_init(|| crate::seek::Members::of(&self.body))
+        {
+            Some(members) => members.at_pointer(&self.body, pointer),
+            None => crate::seek::at_pointer(&self.body, pointer),
         }
     }
 

@@ -221,7 +221,7 @@ pub(crate) async fn read(
     sent: Option<Box<SentRequest>>,
 ) -> Result<StepResponse, Error> {
     let Ok(ctx) = DURABLE.try_with(|durable| durable.ctx.clone()) else {
-        return crate::request::read(client, request, context, sent).await;
+        return crate::request::read(client, Ok((request, sent)), context).await;
     };
     // The error itself, when it happens in this attempt (a replayed one is rebuilt from the
     // journal).
@@ -229,7 +229,7 @@ pub(crate) async fn read(
     let slot = Arc::clone(&failure);
     let recorded = ctx
         .run(move || async move {
-            let outcome = crate::request::read(client, request, context, None).await;
+            let outcome = crate::request::read(client, Ok((request, None)), context).await;
             let recorded = Recorded::of(&outcome);
             if let (Err(error), Ok(mut slot)) = (outcome, slot.lock()) {
                 *slot = Some(error);
@@ -341,7 +341,7 @@ impl Recorded {
                     context,
                     status,
                     headers,
-                    body,
+                    body.into(),
                     client.clone(),
                     sent,
                 ))
@@ -581,7 +581,7 @@ mod tests {
             let mut headers = HeaderMap::new();
             headers.insert("retry-after", HeaderValue::from_static("3"));
             let response =
-                StepResponse::new(CONTEXT, 503, headers, body.clone(), client.clone(), None);
+                StepResponse::new(CONTEXT, 503, headers, body.clone().into(), client.clone(), None);
             let journal = serde_json::to_string(&Recorded::of(&Ok(response))).expect("recorded");
             let read: Recorded = serde_json::from_str(&journal).expect("read back");
             let Ok(replayed) = read.replay(&client, CONTEXT, None, None) else {

@@ -4,10 +4,13 @@
 //! and the secrets it sent.
 
 use std::cell::{Cell, RefCell};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use tokio::task::futures::TaskLocalFuture;
 
 use crate::client::Client;
 use crate::error::Error;
@@ -148,12 +151,20 @@ tokio::task_local! {
 /// Runs the body of workflow `workflow`: an outermost run gets the client's whole-run deadline
 /// ([`ClientBuilder::workflow_timeout`](crate::ClientBuilder::workflow_timeout)) and, when the
 /// client sends one, a fresh correlation id; a called workflow runs within its caller's.
-pub async fn correlated<T, F>(client: &Client, workflow: &'static str, run: F) -> Result<T, Error>
+///
+/// Not an `async fn`: one would keep `run` in its own state and again inside the future it moves
+/// `run` into, doubling the size of every workflow's future (several kilobytes each, which at
+/// hundreds of runs in flight cost copies and cache misses). The future returned holds `run` once.
+pub fn correlated<T, F>(
+    client: &Client,
+    workflow: &'static str,
+    run: F,
+) -> impl Future<Output = Result<T, Error>>
 where
-    F: std::future::Future<Output = Result<T, Error>>,
+    F: Future<Output = Result<T, Error>>,
 {
     if SCOPE.try_with(|_| ()).is_ok() {
-        return run.await;
+        return Correlated::Nested { run };
     }
     let correlation = client
         .inner
@@ -169,21 +180,65 @@ where
         completed: RefCell::new(Vec::new()),
     };
     let limit = client.inner.workflow_timeout;
-    SCOPE
-        .scope(scope, async move {
-            match tokio::time::timeout(limit, run).await {
-                Ok(outcome) => outcome,
-                Err(_) => Err(SCOPE.with(|scope| {
-                    let running = scope.running.get();
-                    Error::WorkflowTimedOut {
-                        workflow: scope.outermost,
-                        running,
-                        timeout: limit,
-                    }
-                })),
-            }
+    Correlated::Outermost {
+        run: SCOPE.scope(
+            scope,
+            Deadline {
+                run: tokio::time::timeout(limit, run),
+                limit,
+            },
+        ),
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`correlated`].
+    #[project = CorrelatedProjection]
+    enum Correlated<F> {
+        /// A called workflow: runs in its caller's scope.
+        Nested { #[pin] run: F },
+        /// An outermost run, in a scope of its own and within its deadline.
+        Outermost { #[pin] run: TaskLocalFuture<Scope, Deadline<F>> },
+    }
+}
+
+impl<T, F: Future<Output = Result<T, Error>>> Future for Correlated<F> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            CorrelatedProjection::Nested { run } => run.poll(cx),
+            CorrelatedProjection::Outermost { run } => run.poll(cx),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// An outermost run within the client's whole-run deadline; polled inside its scope, which
+    /// says where the run was when the deadline passed.
+    struct Deadline<F> {
+        #[pin]
+        run: tokio::time::Timeout<F>,
+        limit: Duration,
+    }
+}
+
+impl<T, F: Future<Output = Result<T, Error>>> Future for Deadline<F> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let limit = *this.limit;
+        this.run.poll(cx).map(|outcome| {
+            outcome.unwrap_or_else(|_| {
+                Err(SCOPE.with(|scope| Error::WorkflowTimedOut {
+                    workflow: scope.outermost,
+                    running: scope.running.get(),
+                    timeout: limit,
+                }))
+            })
         })
-        .await
+    }
 }
 
 /// The correlation id of a new outermost run: the one a durable run journaled, else a fresh
