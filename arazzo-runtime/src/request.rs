@@ -526,15 +526,13 @@ fn exchange<'c>(
 /// Sends and reads one request; in a durable run as a journaled action that a later attempt
 /// of the run reads back instead of sending again.
 #[cfg(feature = "restate")]
-fn exchange<'c>(
-    client: &'c Client,
+async fn exchange(
+    client: &Client,
     built: Built,
     context: StepContext,
-) -> impl Future<Output = Result<StepResponse, Error>> + Send + 'c {
-    async move {
-        let (request, sent) = built?;
-        crate::restate::read(client, request, context, sent).await
-    }
+) -> Result<StepResponse, Error> {
+    let (request, sent) = built?;
+    crate::restate::read(client, request, context, sent).await
 }
 
 pin_project_lite::pin_project! {

@@ -580,8 +580,14 @@ mod tests {
         for body in [b"{\"a\":1}".to_vec(), vec![0xff, 0x00, 0x80]] {
             let mut headers = HeaderMap::new();
             headers.insert("retry-after", HeaderValue::from_static("3"));
-            let response =
-                StepResponse::new(CONTEXT, 503, headers, body.clone().into(), client.clone(), None);
+            let response = StepResponse::new(
+                CONTEXT,
+                503,
+                headers,
+                body.clone().into(),
+                client.clone(),
+                None,
+            );
             let journal = serde_json::to_string(&Recorded::of(&Ok(response))).expect("recorded");
             let read: Recorded = serde_json::from_str(&journal).expect("read back");
             let Ok(replayed) = read.replay(&client, CONTEXT, None, None) else {
