@@ -124,7 +124,7 @@ impl<'a> Planner<'a> {
             };
             match value {
                 Some(value) => {
-                    output.ty = value_type(&value);
+                    output.ty = value_type(&value, &self.types);
                     output.from = match value {
                         ValuePlan::NestedOutput {
                             field,
