@@ -662,13 +662,15 @@ struct InputScope {
     unknown: bool,
 }
 
-/// Plans every workflow of `doc`.
+/// Plans every workflow of `doc`, adding its types to `types` (the types of the documents
+/// planned before it in one expansion): a schema already typed keeps its type.
 pub fn plan(
     doc: &Document,
     file: &str,
     sources: &[LoadedSource],
     imported: Vec<ArazzoSource>,
     diags: &mut Diagnostics,
+    types: TypeRegistry,
 ) -> Plan {
     let mut planner = Planner {
         file,
@@ -685,7 +687,7 @@ pub fn plan(
             .map(|s| s.name.value.clone())
             .collect(),
         diags,
-        types: TypeRegistry::default(),
+        types,
         signatures: Vec::new(),
         workflow_ids: Vec::new(),
         arazzo_1_1: doc.arazzo.value.starts_with("1.1."),

@@ -269,7 +269,7 @@ impl TypeRegistry {
             fields: Vec::new(),
             closed: false,
         });
-        let (required, properties) = object_members(schema, &|part| part);
+        let (required, properties) = object_members(schema);
         let mut fields = Vec::new();
         for (key, prop) in properties {
             let hint = format!("{name}{}", key.to_upper_camel_case());
@@ -383,14 +383,9 @@ pub fn description(schema: &Node) -> Option<String> {
 /// parts (an inputs schema written as `allOf: [$ref: a, $ref: b]` has the members of both;
 /// JSON Schema 2020-12 §10.2.1.1). A member given twice keeps its first schema; nesting deeper
 /// than 16 `allOf`s is not followed.
-/// `resolve` follows a part's `$ref`.
-fn object_members<'a>(
-    schema: &'a Node,
-    resolve: &dyn Fn(&'a Node) -> &'a Node,
-) -> (Vec<&'a str>, Vec<(&'a str, &'a Node)>) {
+fn object_members(schema: &Node) -> (Vec<&str>, Vec<(&str, &Node)>) {
     fn gather<'a>(
         schema: &'a Node,
-        resolve: &dyn Fn(&'a Node) -> &'a Node,
         depth: usize,
         required: &mut Vec<&'a str>,
         properties: &mut Vec<(&'a str, &'a Node)>,
@@ -418,12 +413,12 @@ fn object_members<'a>(
                 .and_then(Node::as_seq)
                 .unwrap_or_default()
             {
-                gather(resolve(part), resolve, depth + 1, required, properties);
+                gather(part, depth + 1, required, properties);
             }
         }
     }
     let mut required = Vec::new();
     let mut properties = Vec::new();
-    gather(schema, resolve, 0, &mut required, &mut properties);
+    gather(schema, 0, &mut required, &mut properties);
     (required, properties)
 }

@@ -11,9 +11,11 @@ use crate::load::{Kind, Node};
 use crate::names;
 use crate::openapi::OpenApi;
 
+use crate::schema::{self, Shape};
+
 use super::{
     Field, RustType, StructDef, TypeRegistry, UnionDef, Variant, description, null_alternative,
-    object_members, single_type, string_enum,
+    single_type, string_enum,
 };
 
 /// The identity of a schema of a description: its node's address. The registry keeps every
@@ -203,7 +205,8 @@ impl TypeRegistry {
             closed: false,
         });
         building.push(name.clone());
-        let (required, properties) = object_members(node, &|part| api.resolve(part));
+        let (properties, closed) = members(api, node);
+        let required = schema::required(api, node);
         let mut fields = Vec::new();
         for (key, prop) in properties {
             let hint = format!("{name}{}", key.to_upper_camel_case());
@@ -230,10 +233,6 @@ impl TypeRegistry {
         }
         building.pop();
         names::dedupe_fields(&mut fields);
-        let closed = matches!(
-            node.get("additionalProperties").map(|n| &n.kind),
-            Some(Kind::Bool(false))
-        ) && node.get("allOf").is_none();
         if let Some(def) = self.structs.iter_mut().find(|s| s.name == name) {
             def.fields = fields;
             def.doc = description(node)
@@ -378,7 +377,7 @@ fn is_nullable(node: &Node) -> bool {
 /// The member a pointer token reaches in a schema, with what it adds to the name of a type
 /// generated for it.
 fn member<'a>(api: &'a OpenApi, node: &'a Node, token: &str) -> Option<(&'a Node, String)> {
-    let (_, properties) = object_members(node, &|part| api.resolve(part));
+    let (properties, _) = members(api, node);
     if let Some((_, found)) = properties.iter().find(|(name, _)| *name == token) {
         return Some((found, token.to_upper_camel_case()));
     }
@@ -397,9 +396,26 @@ fn member<'a>(api: &'a OpenApi, node: &'a Node, token: &str) -> Option<(&'a Node
         .map(|values| (values, "Value".to_owned()))
 }
 
+/// The members an object schema lists, its own and its `allOf` parts' (a member given twice
+/// keeps its first schema), and whether it allows no others.
+fn members<'a>(api: &'a OpenApi, node: &'a Node) -> (Vec<(&'a str, &'a Node)>, bool) {
+    let (listed, closed) = match schema::shape(api, node) {
+        Shape::Closed(properties) => (properties, true),
+        Shape::Open(properties) => (properties, false),
+        Shape::Array(_) | Shape::Scalar(_) => (Vec::new(), false),
+    };
+    let mut properties: Vec<(&str, &Node)> = Vec::new();
+    for (name, schema) in listed {
+        if !properties.iter().any(|(known, _)| *known == name) {
+            properties.push((name, schema));
+        }
+    }
+    (properties, closed)
+}
+
 /// Whether an object schema lists members of its own or through `allOf`.
 fn has_members(api: &OpenApi, node: &Node) -> bool {
-    !object_members(node, &|part| api.resolve(part)).1.is_empty()
+    !members(api, node).0.is_empty()
 }
 
 /// The alternatives of a `oneOf` / `anyOf` (two or more; a nullable one is read elsewhere).
