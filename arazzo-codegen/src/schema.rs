@@ -13,7 +13,6 @@ use crate::load::{Kind, Node};
 use crate::openapi::OpenApi;
 
 /// How many schemas one `allOf` combination may gather (past that, nothing is ruled out).
-
 pub(crate) const MAX_PARTS: usize = 256;
 
 /// What a schema allows a value's members to be.
