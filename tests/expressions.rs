@@ -150,7 +150,11 @@ async fn arazzo_1_1_selectors_querystring_and_self() {
     // A JSONPath selector that matches several nodes gives the first.
     assert_eq!(out.sent_prices, json!(5));
     // The whole query came from one `querystring` parameter.
-    assert_eq!(out.query, json!({"term": "red&blue=1", "id": "b2"}));
+    // A map of strings, as the description's `additionalProperties: {type: string}` says.
+    assert_eq!(
+        serde_json::to_value(&out.query).expect("serialises"),
+        json!({"term": "red&blue=1", "id": "b2"})
+    );
     assert_eq!(out.url, format!("{base}/search?term=red%26blue%3D1&id=b2"));
     // A selector in the workflow's outputs, and `$self`.
     assert_eq!(out.trace, json!("a1"));

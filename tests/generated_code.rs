@@ -49,3 +49,11 @@ fn flow_jobs() {
 fn flow_orchestrate() {
     insta::assert_snapshot!(generated("tests/fixtures/flow/orchestrate.arazzo.yaml"));
 }
+
+/// Outputs typed from the schemas of an OpenAPI 3.0 and a 3.1 description: nested objects,
+/// arrays of objects, a map, `allOf`, `oneOf` with and without a discriminator, nullable
+/// members, a recursive schema, `type: [T, 'null']`, `const`, `$defs`, `prefixItems`.
+#[test]
+fn typed_outputs() {
+    insta::assert_snapshot!(generated("tests/fixtures/types/shapes.arazzo.yaml"));
+}

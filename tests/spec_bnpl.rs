@@ -77,10 +77,13 @@ fn assert_completed(
     out: &ApplyForLoanAtCheckoutOutputs,
     customer: &str,
 ) {
-    let plan = out
-        .finalized_payment_plan
-        .as_ref()
-        .expect("the plan was retrieved");
+    // Typed from the description's `LoanTransaction`; checked as the JSON it holds.
+    let plan = serde_json::to_value(
+        out.finalized_payment_plan
+            .as_ref()
+            .expect("the plan was retrieved"),
+    )
+    .expect("serialises");
     assert_eq!(plan["customer"], customer);
     assert_eq!(plan["status"], "Finalised");
     assert_eq!(plan["paymentSchedule"].as_array().map(Vec::len), Some(3));

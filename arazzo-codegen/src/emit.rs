@@ -13,7 +13,7 @@ use quote::quote;
 use crate::plan::Plan;
 use crate::types::RustType;
 
-use types::{emit_enum, emit_struct};
+use types::{emit_enum, emit_struct, emit_union};
 use workflow::emit_workflow;
 
 /// Emits every item of the plan. `runtime` is the path of the runtime crate
@@ -31,6 +31,7 @@ pub fn emit_with(plan: &Plan, runtime: &TokenStream, durable: bool) -> TokenStre
         .structs
         .iter()
         .map(|s| emit_struct(s, runtime, true));
+    let unions = plan.types.unions.iter().map(|u| emit_union(u, runtime));
     let workflows = plan
         .workflows
         .iter()
@@ -53,6 +54,7 @@ pub fn emit_with(plan: &Plan, runtime: &TokenStream, durable: bool) -> TokenStre
     quote! {
         #(#enums)*
         #(#structs)*
+        #(#unions)*
         #(#workflows)*
         #(#imported)*
         #durable
@@ -109,6 +111,7 @@ pub fn type_tokens(ty: &RustType, runtime: &TokenStream) -> TokenStream {
         RustType::String => quote!(::std::string::String),
         RustType::Secret => quote!(#runtime::Secret),
         RustType::I64 => quote!(i64),
+        RustType::I32 => quote!(i32),
         RustType::F64 => quote!(f64),
         RustType::Bool => quote!(bool),
         RustType::U16 => quote!(u16),
@@ -120,6 +123,14 @@ pub fn type_tokens(ty: &RustType, runtime: &TokenStream) -> TokenStream {
         RustType::Option(inner) => {
             let inner = type_tokens(inner, runtime);
             quote!(::std::option::Option<#inner>)
+        }
+        RustType::Boxed(inner) => {
+            let inner = type_tokens(inner, runtime);
+            quote!(::std::boxed::Box<#inner>)
+        }
+        RustType::Map(inner) => {
+            let inner = type_tokens(inner, runtime);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         RustType::Named(name) => path(name),
     }

@@ -16,6 +16,7 @@
 mod bundle;
 mod cache;
 mod diag;
+mod documents;
 mod emit;
 pub mod expr;
 mod generator;
@@ -27,6 +28,7 @@ mod names;
 mod openapi;
 mod plan;
 mod pointer;
+mod schema;
 mod sources;
 mod stub;
 mod swagger2;
@@ -41,6 +43,7 @@ pub use cache::clear as clear_cache;
 pub use diag::{Diagnostic, Pos};
 pub use generator::{Generated, Generator};
 pub use openapi::OpenApi;
+pub use documents::expand_documents;
 
 /// How to expand a document.
 #[derive(Debug, Clone)]
@@ -113,42 +116,46 @@ pub struct Expansion {
 
 /// Expands the Arazzo document at `path` (relative to `options.manifest_dir`).
 pub fn expand(path: &str, options: &Options) -> Expansion {
-    let absolute = options.manifest_dir.join(path);
-    if options.refuses(&absolute) {
-        return Expansion {
-            tokens: TokenStream::new(),
-            stubs: TokenStream::new(),
-            files: Vec::new(),
-            diagnostics: vec![Diagnostic::new(
-                path,
-                None,
-                outside_crate(&format!("the Arazzo document `{path}`")),
-            )],
-        };
-    }
-    match std::fs::read_to_string(&absolute) {
-        Ok(text) => {
+    match read_document(path, options) {
+        Ok((text, absolute)) => {
             let mut expansion = expand_str(&text, path, options);
             expansion.files.insert(0, absolute);
             expansion
         }
+        Err(diagnostic) => Expansion {
+            tokens: TokenStream::new(),
+            stubs: TokenStream::new(),
+            files: Vec::new(),
+            diagnostics: vec![diagnostic],
+        },
+    }
+}
+
+/// The text of the Arazzo document at `path` (relative to `options.manifest_dir`) and its
+/// absolute path, or why it is not read.
+fn read_document(path: &str, options: &Options) -> Result<(String, PathBuf), Diagnostic> {
+    let absolute = options.manifest_dir.join(path);
+    if options.refuses(&absolute) {
+        return Err(Diagnostic::new(
+            path,
+            None,
+            outside_crate(&format!("the Arazzo document `{path}`")),
+        ));
+    }
+    match std::fs::read_to_string(&absolute) {
+        Ok(text) => Ok((text, absolute)),
         Err(e) => {
             // Relative, not absolute: the message ends up in `.stderr` files and CI logs,
             // which must not depend on where the project is checked out.
             let shown = display_path(&absolute, &options.manifest_dir);
-            Expansion {
-                tokens: TokenStream::new(),
-                stubs: TokenStream::new(),
-                files: Vec::new(),
-                diagnostics: vec![Diagnostic::new(
-                    &shown,
-                    None,
-                    format!(
-                        "cannot read the Arazzo document `{shown}`: {}",
-                        diag::io_reason(&e)
-                    ),
-                )],
-            }
+            Err(Diagnostic::new(
+                &shown,
+                None,
+                format!(
+                    "cannot read the Arazzo document `{shown}`: {}",
+                    diag::io_reason(&e)
+                ),
+            ))
         }
     }
 }
@@ -157,18 +164,59 @@ pub fn expand(path: &str, options: &Options) -> Expansion {
 /// reading that file: `path` names the document in diagnostics and locates the source
 /// descriptions, which are read from disk as usual. `files` lists only those.
 pub fn expand_str(text: &str, path: &str, options: &Options) -> Expansion {
+    let planned = plan_str(text, path, options, types::TypeRegistry::default());
+    Expansion {
+        // Tokens only when nothing was reported.
+        tokens: planned
+            .plan
+            .filter(|_| planned.diagnostics.is_empty())
+            .map(|plan| emit::emit_with(&plan, &options.runtime, options.restate))
+            .unwrap_or_default(),
+        stubs: planned.stubs,
+        files: planned.files,
+        diagnostics: planned.diagnostics,
+    }
+}
+
+/// One document planned: what [`Expansion`] holds, with the plan instead of its tokens.
+struct Planned {
+    plan: Option<plan::Plan>,
+    stubs: TokenStream,
+    files: Vec<PathBuf>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Plans `text` as the Arazzo document at `path`, its types added to `types`.
+fn plan_str(text: &str, path: &str, options: &Options, types: types::TypeRegistry) -> Planned {
     let absolute = options.manifest_dir.join(path);
     let shown = display_path(&absolute, &options.manifest_dir);
     let mut diags = diag::Diagnostics::default();
     let mut files = Vec::new();
     let mut stubs = TokenStream::new();
-    let tokens = match load::parse(text, &shown) {
+    let plan = match load::parse(text, &shown) {
         Ok(root) => {
-            let tokens = expand_tree(&root, &shown, &absolute, options, &mut diags, &mut files);
+            let mut importing = vec![
+                absolute
+                    .canonicalize()
+                    .unwrap_or_else(|_| absolute.to_owned()),
+            ];
+            let plan = plan_tree(
+                &root,
+                &shown,
+                &absolute,
+                options,
+                &mut diags,
+                &mut files,
+                &mut importing,
+                types,
+            );
+            if options.restate {
+                emit::restate::check_names(&root, &shown, &mut diags);
+            }
             if !diags.is_empty() {
                 stubs = stub::stubs(&root, &options.runtime);
             }
-            tokens
+            plan
         }
         Err(d) => {
             diags.push(d);
@@ -183,41 +231,17 @@ pub fn expand_str(text: &str, path: &str, options: &Options) -> Expansion {
             .filter(|d| d.file == shown)
             .filter_map(|d| d.pos.as_mut()),
     );
-    Expansion {
-        // Tokens only when nothing was reported.
-        tokens: tokens
-            .filter(|_| diagnostics.is_empty())
-            .unwrap_or_default(),
+    Planned {
+        plan,
         stubs,
         files,
         diagnostics,
     }
 }
 
-fn expand_tree(
-    root: &load::Node,
-    shown: &str,
-    absolute: &Path,
-    options: &Options,
-    diags: &mut diag::Diagnostics,
-    files: &mut Vec<PathBuf>,
-) -> Option<TokenStream> {
-    let mut importing = vec![
-        absolute
-            .canonicalize()
-            .unwrap_or_else(|_| absolute.to_owned()),
-    ];
-    let plan = plan_tree(root, shown, absolute, options, diags, files, &mut importing)?;
-    if options.restate {
-        emit::restate::check_names(root, shown, diags);
-    }
-    if !diags.is_empty() {
-        return None;
-    }
-    Some(emit::emit_with(&plan, &options.runtime, options.restate))
-}
-
-/// Reads, checks and plans one Arazzo document and the documents it imports.
+/// Reads, checks and plans one Arazzo document and the documents it imports; its types are
+/// added to `types`.
+#[allow(clippy::too_many_arguments)]
 fn plan_tree(
     root: &load::Node,
     shown: &str,
@@ -226,6 +250,7 @@ fn plan_tree(
     diags: &mut diag::Diagnostics,
     files: &mut Vec<PathBuf>,
     importing: &mut Vec<PathBuf>,
+    types: types::TypeRegistry,
 ) -> Option<plan::Plan> {
     let document = model::read(root, shown, diags)?;
     let base_dir = absolute.parent().unwrap_or(Path::new("."));
@@ -236,6 +261,7 @@ fn plan_tree(
         &loaded.openapi,
         loaded.arazzo,
         diags,
+        types,
     ))
 }
 
@@ -271,7 +297,16 @@ fn plan_imported(
         }
     };
     importing.push(path.canonicalize().unwrap_or_else(|_| path.to_owned()));
-    let plan = plan_tree(&root, shown, path, options, diags, files, importing);
+    let plan = plan_tree(
+        &root,
+        shown,
+        path,
+        options,
+        diags,
+        files,
+        importing,
+        types::TypeRegistry::default(),
+    );
     importing.pop();
     plan
 }

@@ -761,13 +761,15 @@ struct InputScope {
     unknown: bool,
 }
 
-/// Plans every workflow of `doc`.
+/// Plans every workflow of `doc`, adding its types to `types` (the types of the documents
+/// planned before it in one expansion): a schema already typed keeps its type.
 pub fn plan(
     doc: &Document,
     file: &str,
     sources: &[LoadedSource],
     imported: Vec<ArazzoSource>,
     diags: &mut Diagnostics,
+    types: TypeRegistry,
 ) -> Plan {
     let mut planner = Planner {
         file,
@@ -784,7 +786,7 @@ pub fn plan(
             .map(|s| s.name.value.clone())
             .collect(),
         diags,
-        types: TypeRegistry::default(),
+        types,
         signatures: Vec::new(),
         workflow_ids: Vec::new(),
         arazzo_1_1: doc.arazzo.value.starts_with("1.1."),
@@ -855,9 +857,10 @@ fn is_read(source: &crate::model::SourceDescription) -> bool {
 }
 
 /// The Rust type a value keeps where it is stored as it is (a workflow output, a step output
-/// read from the workflow's scope): the type of an input or output read whole, an `Option` when
-/// the step that sets it may not have run, else JSON.
-fn value_type(value: &ValuePlan) -> RustType {
+/// read from the workflow's scope): the type of an input or output read whole, the type its
+/// schema gives the member a JSON pointer reaches in a step output, an `Option` when the step
+/// that sets it may not have run, else JSON. `emit` renders these reads as this decides.
+fn value_type(value: &ValuePlan, types: &TypeRegistry) -> RustType {
     match value {
         ValuePlan::Input {
             ty, pointer: None, ..
@@ -871,13 +874,20 @@ fn value_type(value: &ValuePlan) -> RustType {
         ValuePlan::StepOutput {
             ty,
             certain,
-            pointer: None,
+            pointer,
             ..
         } => {
+            let ty = match pointer {
+                None => ty.clone(),
+                Some(pointer) => match types.at_pointer(ty, pointer) {
+                    Some(ty) => ty,
+                    None => return RustType::Json,
+                },
+            };
             if *certain || matches!(ty, RustType::Option(_)) {
-                ty.clone()
+                ty
             } else {
-                RustType::Option(Box::new(ty.clone()))
+                RustType::Option(Box::new(ty))
             }
         }
         _ => RustType::Json,
@@ -966,9 +976,10 @@ impl<'a> Planner<'a> {
         }
 
         let mut outputs = StructDef {
-            name: self.types.free_name(&format!("{base}Outputs")),
+            name: self.types.reserve(&format!("{base}Outputs")),
             doc: vec![format!("Outputs of [`{fn_name}`] (workflow `{id}`).")],
             fields: Vec::new(),
+            closed: false,
         };
         let ctx = Ctx {
             place: Place::WorkflowOutputs,
@@ -1001,7 +1012,7 @@ impl<'a> Planner<'a> {
                 rejected_outputs.push(name.value.clone());
                 continue;
             };
-            let ty = value_type(&value);
+            let ty = value_type(&value, &self.types);
             outputs.fields.push(Field {
                 ident: names::field_name(&name.value),
                 wire: name.value.clone(),

@@ -1,10 +1,13 @@
 //! Rust types from JSON Schemas: workflow inputs, and the response schemas step outputs land on.
 
+use crate::pointer::JsonPointer;
 use heck::ToUpperCamelCase;
 
-use crate::load::{Kind, Node};
+use crate::load::Node;
 use crate::names;
 use crate::openapi::OpenApi;
+
+mod outputs;
 
 /// A Rust type the generated code uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +18,8 @@ pub enum RustType {
     Secret,
     /// `i64`
     I64,
+    /// `i32` (`format: int32`)
+    I32,
     /// `f64`
     F64,
     /// `bool`
@@ -27,6 +32,10 @@ pub enum RustType {
     Vec(Box<RustType>),
     /// `Option<T>`
     Option(Box<RustType>),
+    /// `Box<T>`: a member that leads back to a type containing it (a recursive schema).
+    Boxed(Box<RustType>),
+    /// `BTreeMap<String, T>` (`additionalProperties: T` without `properties`).
+    Map(Box<RustType>),
     /// A generated enum or struct, by name.
     Named(String),
 }
@@ -37,6 +46,8 @@ impl RustType {
         match self {
             RustType::Vec(inner) => RustType::Vec(Box::new(inner.in_module(module))),
             RustType::Option(inner) => RustType::Option(Box::new(inner.in_module(module))),
+            RustType::Boxed(inner) => RustType::Boxed(Box::new(inner.in_module(module))),
+            RustType::Map(inner) => RustType::Map(Box::new(inner.in_module(module))),
             RustType::Named(name) => RustType::Named(format!("{module}::{name}")),
             other => other.clone(),
         }
@@ -65,6 +76,33 @@ pub struct StructDef {
     pub doc: Vec<String>,
     /// Its fields.
     pub fields: Vec<Field>,
+    /// `additionalProperties: false`: a member the schema does not list is refused.
+    pub closed: bool,
+}
+
+/// A generated enum over the alternatives of a `oneOf` / `anyOf`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// The type name.
+    pub name: String,
+    /// Its documentation.
+    pub doc: Vec<String>,
+    /// The alternatives, in the order the schema lists them.
+    pub variants: Vec<Variant>,
+    /// `discriminator.propertyName`: the member whose value chooses the alternative. `None`:
+    /// the alternatives are tried in order.
+    pub tag: Option<String>,
+}
+
+/// One alternative of a [`UnionDef`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The variant name.
+    pub name: String,
+    /// The type it holds.
+    pub ty: RustType,
+    /// The discriminator values that choose it (empty without a discriminator).
+    pub tags: Vec<String>,
 }
 
 /// A struct field.
@@ -80,14 +118,22 @@ pub struct Field {
     pub doc: Option<String>,
 }
 
-/// Every named type one expansion generates; enums are shared when two outputs land on the same
-/// schema.
+/// Every named type one expansion generates: one type per schema of a description, however
+/// many outputs (of however many workflows and documents) land on it.
 #[derive(Debug, Default)]
 pub struct TypeRegistry {
     /// The enums.
     pub enums: Vec<EnumDef>,
-    /// The structs (inputs and nested input objects).
+    /// The structs (inputs, response objects and the objects nested in them).
     pub structs: Vec<StructDef>,
+    /// The enums over `oneOf` / `anyOf` alternatives.
+    pub unions: Vec<UnionDef>,
+    /// Names taken by items generated elsewhere (workflow outputs structs).
+    reserved: Vec<String>,
+    /// The type generated for each description schema, by the schema's identity.
+    schemas: Vec<(outputs::SchemaId, String)>,
+    /// The descriptions typed from, kept alive so that a schema's identity stays its own.
+    descriptions: Vec<std::sync::Arc<OpenApi>>,
 }
 
 impl TypeRegistry {
@@ -121,10 +167,52 @@ impl TypeRegistry {
         name
     }
 
+    /// The type of the value `pointer` reaches inside a value of type `ty`: `None` where the
+    /// types say nothing (a `serde_json::Value`, an enum). Through an optional member, an array
+    /// item or a map entry, which may be missing, the type is an `Option`.
+    pub fn at_pointer(&self, ty: &RustType, pointer: &JsonPointer) -> Option<RustType> {
+        let mut optional = false;
+        let mut ty = ty;
+        for token in pointer.tokens() {
+            ty = present(ty, &mut optional);
+            ty = match ty {
+                RustType::Vec(item) if token.parse::<usize>().is_ok() => {
+                    optional = true;
+                    item
+                }
+                RustType::Map(value) => {
+                    optional = true;
+                    value
+                }
+                RustType::Named(name) => {
+                    let def = self.structs.iter().find(|s| s.name == *name)?;
+                    &def.fields.iter().find(|f| f.wire == *token)?.ty
+                }
+                _ => return None,
+            };
+        }
+        let ty = present(ty, &mut optional).clone();
+        Some(if optional {
+            RustType::Option(Box::new(ty))
+        } else {
+            ty
+        })
+    }
+
+    /// Reserves a type name for an item generated elsewhere, so no schema takes it.
+    pub fn reserve(&mut self, name: &str) -> String {
+        let name = self.free_name(name);
+        self.reserved.push(name.clone());
+        name
+    }
+
     /// A type name not yet taken.
     pub fn free_name(&self, wanted: &str) -> String {
         let taken = |n: &str| {
-            self.enums.iter().any(|e| e.name == n) || self.structs.iter().any(|s| s.name == n)
+            self.enums.iter().any(|e| e.name == n)
+                || self.structs.iter().any(|s| s.name == n)
+                || self.unions.iter().any(|u| u.name == n)
+                || self.reserved.iter().any(|r| r == n)
         };
         if !taken(wanted) {
             return wanted.to_owned();
@@ -172,6 +260,7 @@ impl TypeRegistry {
             name: name.clone(),
             doc: doc.clone(),
             fields: Vec::new(),
+            closed: false,
         });
         let (required, properties) = object_members(schema);
         let mut fields = Vec::new();
@@ -197,125 +286,20 @@ impl TypeRegistry {
         }
         name
     }
+}
 
-    /// The type of the value a JSON pointer reaches inside a response schema.
-    /// `name_hint` names a generated enum when the schema has no component name to offer.
-    pub fn output_type(
-        &mut self,
-        api: &OpenApi,
-        schema: &Node,
-        pointer: &str,
-        name_hint: &str,
-    ) -> RustType {
-        let mut owner: Option<String> = None;
-        let mut node = schema;
-        let mut last_key: Option<String> = None;
-        let mut through_null = false;
-        let tokens: Vec<String> = if pointer.is_empty() {
-            Vec::new()
-        } else {
-            pointer
-                .trim_start_matches('/')
-                .split('/')
-                .map(|t| t.replace("~1", "/").replace("~0", "~"))
-                .collect()
-        };
-        for token in &tokens {
-            if let Some(name) = OpenApi::ref_name(node) {
-                owner = Some(name.to_owned());
+/// The type inside any `Option` and `Box` around `ty`; `optional` is set when there was an
+/// `Option`.
+fn present<'t>(mut ty: &'t RustType, optional: &mut bool) -> &'t RustType {
+    loop {
+        ty = match ty {
+            RustType::Option(inner) => {
+                *optional = true;
+                inner
             }
-            node = api.resolve(node);
-            // A nullable object (`oneOf: [{type: 'null'}, {$ref: …}]`): its members are the
-            // other schema's, and a `null` on the way leaves the output without a value.
-            if let Some(other) = null_alternative(api, node) {
-                node = api.resolve(other);
-                through_null = true;
-            } else if matches!(
-                node.get("nullable").map(|n| &n.kind),
-                Some(Kind::Bool(true))
-            ) {
-                through_null = true;
-            }
-            let next = node
-                .get("properties")
-                .and_then(|p| p.get(token))
-                .or_else(|| {
-                    node.get("allOf")
-                        .and_then(Node::as_seq)
-                        .unwrap_or_default()
-                        .iter()
-                        .find_map(|part| {
-                            api.resolve(part)
-                                .get("properties")
-                                .and_then(|p| p.get(token))
-                        })
-                })
-                .or_else(|| {
-                    node.get("additionalProperties")
-                        .filter(|n| n.as_map().is_some())
-                })
-                .or_else(|| token.parse::<usize>().ok().and_then(|_| node.get("items")));
-            match next {
-                Some(next) => node = next,
-                None => return RustType::Json,
-            }
-            last_key = Some(token.clone());
-        }
-        let hint = match (owner, last_key) {
-            (Some(owner), Some(key)) => format!(
-                "{}{}",
-                owner.to_upper_camel_case(),
-                key.to_upper_camel_case()
-            ),
-            _ => name_hint.to_owned(),
+            RustType::Boxed(inner) => inner,
+            other => return other,
         };
-        match self.schema_type(api, node, &hint, 0) {
-            RustType::Option(ty) => RustType::Option(ty),
-            ty if through_null => RustType::Option(Box::new(ty)),
-            ty => ty,
-        }
-    }
-
-    fn schema_type(&mut self, api: &OpenApi, node: &Node, hint: &str, depth: usize) -> RustType {
-        let node = api.resolve(node);
-        let (nullable, node) = match null_alternative(api, node) {
-            Some(other) => (true, api.resolve(other)),
-            None => (
-                matches!(
-                    node.get("nullable").map(|n| &n.kind),
-                    Some(Kind::Bool(true))
-                ),
-                node,
-            ),
-        };
-        let ty = if depth > 8 {
-            RustType::Json
-        } else if let Some(values) = string_enum(node) {
-            let doc = description(node);
-            RustType::Named(self.add_enum(hint, values, doc))
-        } else {
-            match single_type(node) {
-                Some("string") => RustType::String,
-                Some("integer") => RustType::I64,
-                Some("number") => RustType::F64,
-                Some("boolean") => RustType::Bool,
-                Some("array") => match node.get("items") {
-                    Some(items) => RustType::Vec(Box::new(self.schema_type(
-                        api,
-                        items,
-                        &format!("{hint}Item"),
-                        depth + 1,
-                    ))),
-                    None => RustType::Vec(Box::new(RustType::Json)),
-                },
-                _ => RustType::Json,
-            }
-        };
-        if nullable {
-            RustType::Option(Box::new(ty))
-        } else {
-            ty
-        }
     }
 }
 

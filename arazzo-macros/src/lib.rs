@@ -14,6 +14,11 @@ use syn::{LitStr, Token};
 /// `arazzo_workflow!("workflows/arazzo/x.yml")`, or with a renamed runtime dependency
 /// `arazzo_workflow!("workflows/arazzo/x.yml", runtime = my_runtime)`.
 ///
+/// Several documents in one call, `arazzo_workflow!("wf/a.yml", "wf/b.yml")`, share one
+/// generated type per schema of each OpenAPI description: a `SimStatus` one workflow returns is
+/// the `SimStatus` another takes. Two calls in one module cannot both define it: name both
+/// documents in one call.
+///
 /// The path is relative to the calling crate's directory, and the macro reads nothing outside
 /// it: a document or source description reached through `..`, an absolute path or a symbolic
 /// link leading out is a compile error unless the call says `allow_outside_crate`, e.g.
@@ -36,7 +41,7 @@ pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
 }
 
 struct MacroInput {
-    path: LitStr,
+    paths: Vec<LitStr>,
     runtime: Option<syn::Path>,
     allow_outside_crate: bool,
     restate: bool,
@@ -44,11 +49,15 @@ struct MacroInput {
 
 impl Parse for MacroInput {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let path: LitStr = input.parse()?;
+        let mut paths = vec![input.parse::<LitStr>()?];
         let mut runtime = None;
         let mut allow_outside_crate = false;
         let mut restate = false;
         while input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
+            if input.peek(LitStr) {
+                paths.push(input.parse()?);
+                continue;
+            }
             let key: syn::Ident = input.parse()?;
             if key == "runtime" {
                 input.parse::<Token![=]>()?;
@@ -68,7 +77,7 @@ impl Parse for MacroInput {
             return Err(input.error("expected `,`"));
         }
         Ok(Self {
-            path,
+            paths,
             runtime,
             allow_outside_crate,
             restate,
@@ -85,7 +94,10 @@ fn manifest_dir() -> Option<String> {
 }
 
 fn expand(input: MacroInput) -> proc_macro2::TokenStream {
-    let span = input.path.span();
+    let span = input
+        .paths
+        .first()
+        .map_or_else(proc_macro2::Span::call_site, LitStr::span);
     let Some(dir) = manifest_dir() else {
         return syn::Error::new(span, "CARGO_MANIFEST_DIR is not set; build with cargo")
             .to_compile_error();
@@ -96,7 +108,8 @@ fn expand(input: MacroInput) -> proc_macro2::TokenStream {
     }
     options.allow_outside_crate = input.allow_outside_crate;
     options.restate = input.restate;
-    let expansion = arazzo_codegen::expand(&input.path.value(), &options);
+    let paths: Vec<String> = input.paths.iter().map(LitStr::value).collect();
+    let expansion = arazzo_codegen::expand_documents(&paths, &options);
     let includes = expansion.files.iter().filter_map(|f| f.to_str()).map(|f| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#f);

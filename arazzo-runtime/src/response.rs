@@ -103,7 +103,7 @@ impl StepResponse {
                 body_excerpt: self.excerpt(),
             });
         }
-        T::deserialize(value).map_err(|e| self.decode_error(expression, e.to_string()))
+        decode(value).map_err(|e| self.decode_error(expression, e))
     }
 
     /// `$statusCode`.
@@ -277,9 +277,9 @@ impl StepResponse {
         };
         match body.pointer(pointer) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => T::deserialize(value)
+            Some(value) => decode(value)
                 .map(Some)
-                .map_err(|e| self.decode_error(expression, e.to_string())),
+                .map_err(|e| self.decode_error(expression, e)),
         }
     }
 
@@ -338,6 +338,25 @@ impl StepResponse {
         }
         excerpt
     }
+}
+
+/// `value` decoded as `T`; what is wrong names the member where it is, as a path from the value
+/// (`sessionStatus.online`, `items[1].simId`).
+fn decode<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
+    value: D,
+) -> Result<T, String>
+where
+    D::Error: std::fmt::Display,
+{
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." || path.is_empty() {
+            inner.to_string()
+        } else {
+            format!("member `{path}`: {inner}")
+        }
+    })
 }
 
 /// `application/json`, `text/json` and any `…/…+json` (`application/problem+json`, vendor types),

@@ -375,6 +375,24 @@ pub fn pointer(value: &Value, pointer: &str) -> Value {
     value.pointer(pointer).cloned().unwrap_or(Value::Null)
 }
 
+/// The value a JSON pointer reaches inside a step output, as the type the output's schema gives
+/// it there. The output was decoded as its own type, so the value fits; should it not, the
+/// output is reported unavailable rather than a wrong value returned.
+pub fn retype<T: serde::de::DeserializeOwned>(
+    value: Value,
+    workflow: &'static str,
+    reader: Option<&'static str>,
+    source_step: &'static str,
+    output: &'static str,
+) -> Result<T, Error> {
+    serde_json::from_value(value).map_err(|_| Error::OutputUnavailable {
+        workflow,
+        reader,
+        source_step,
+        output,
+    })
+}
+
 /// A value embedded in a `querystring` template, form-encoded so that it stays one value.
 pub fn query_component(value: &Value) -> Value {
     let text = crate::value::to_text(value).unwrap_or_default();

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::fixtures::OPERATOR_ID;
-use crate::state::{Card, Group, Tags};
+use crate::state::{Card, CardStatus, Group, Tags};
 
 /// The APN every seeded subscription uses.
 const APN: &str = "soracom.io";
@@ -30,7 +30,17 @@ pub(crate) struct SimView<'a> {
     serial_number: &'a str,
     active_profile_id: &'a str,
     profiles: BTreeMap<&'a str, SimProfileView<'a>>,
+    session_status: SessionStatusView<'a>,
     termination_enabled: bool,
+}
+
+/// `Sim.sessionStatus` (`SessionStatus`): an active card is online.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionStatusView<'a> {
+    online: bool,
+    imsi: &'a str,
+    subscription: &'a str,
 }
 
 /// One entry of `Sim.profiles` (`SimProfile`).
@@ -132,6 +142,11 @@ impl<'a> SimView<'a> {
             serial_number: seed.serial_number,
             active_profile_id: seed.iccid,
             profiles: BTreeMap::from([(seed.iccid, profile)]),
+            session_status: SessionStatusView {
+                online: card.status == CardStatus::Active,
+                imsi: seed.imsi,
+                subscription: seed.subscription,
+            },
             termination_enabled: false,
         }
     }

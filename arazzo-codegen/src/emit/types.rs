@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::types::{EnumDef, RustType, StructDef};
+use crate::types::{EnumDef, RustType, StructDef, UnionDef};
 
 use super::{doc_text, docs, ident, type_tokens};
 
@@ -36,10 +36,12 @@ pub(super) fn emit_struct(def: &StructDef, runtime: &TokenStream, serde: bool) -
             pub #field: #ty,
         }
     });
+    let closed = def.closed.then(|| quote!(#[serde(deny_unknown_fields)]));
     let derives = if serde {
         quote! {
             #[derive(Debug, Clone, PartialEq, #runtime::__private::serde::Serialize, #runtime::__private::serde::Deserialize)]
             #[serde(crate = #serde_crate)]
+            #closed
         }
     } else {
         quote!(#[derive(Debug, Clone, PartialEq)])
@@ -130,6 +132,70 @@ pub(super) fn emit_enum(def: &EnumDef, runtime: &TokenStream) -> TokenStream {
         impl ::std::cmp::PartialEq<&str> for #name {
             fn eq(&self, other: &&str) -> bool {
                 self.as_str() == *other
+            }
+        }
+    }
+}
+
+/// An enum over a `oneOf` / `anyOf`: untagged (the first alternative that decodes), or chosen by
+/// the discriminator member's value.
+pub(super) fn emit_union(def: &UnionDef, runtime: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = docs(&def.doc);
+    let serde_crate = serde_crate(runtime);
+    let variants: Vec<Ident> = def.variants.iter().map(|v| ident(&v.name)).collect();
+    let types: Vec<TokenStream> = def
+        .variants
+        .iter()
+        .map(|v| type_tokens(&v.ty, runtime))
+        .collect();
+    let Some(tag) = &def.tag else {
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #runtime::__private::serde::Serialize, #runtime::__private::serde::Deserialize)]
+            #[serde(crate = #serde_crate, untagged)]
+            pub enum #name {
+                #(#variants(#types),)*
+            }
+        };
+    };
+    let serde = quote!(#runtime::__private::serde);
+    let json = quote!(#runtime::__private::serde_json);
+    let other_doc = format!(" A value whose `{tag}` no alternative is mapped to.");
+    let arms = def.variants.iter().zip(&variants).zip(&types).map(|((v, variant), ty)| {
+        let tags = &v.tags;
+        quote! {
+            #(::std::option::Option::Some(#tags))|* => <#ty as #serde::Deserialize>::deserialize(value)
+                .map(Self::#variant)
+                .map_err(<D::Error as #serde::de::Error>::custom),
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants(#types),)*
+            #[doc = #other_doc]
+            Other(#json::Value),
+        }
+
+        impl #serde::Serialize for #name {
+            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => #serde::Serialize::serialize(value, serializer),)*
+                    Self::Other(value) => #serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <#json::Value as #serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(#json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::Other(value)),
+                }
             }
         }
     }

@@ -120,7 +120,7 @@ pub(super) fn emit_workflow(
     let slots = w.retry_slots;
     let fields = w.outputs.fields.iter().zip(&w.output_values).map(|(f, v)| {
         let field = ident(&f.ident);
-        let value = machine.output_value(v, None);
+        let value = machine.output_value(v, &f.ty, None);
         quote!(#field: #value,)
     });
     quote! {
@@ -391,7 +391,7 @@ impl Machine<'_> {
                     let field = ident(field);
                     quote!(::std::clone::Clone::clone(&called.#field))
                 }
-                OutputSource::Scope(value) => self.output_value(value, Some(step_id)),
+                OutputSource::Scope(value) => self.output_value(value, &o.ty, Some(step_id)),
                 OutputSource::Computed(value) => {
                     let value = value_tokens(value, scope);
                     if o.ty == RustType::Json {
@@ -606,8 +606,41 @@ impl Machine<'_> {
 
     /// A workflow output's value (`reader` `None`), or a step output read from the workflow's
     /// scope, typed as the plan decided.
-    fn output_value(&self, value: &ValuePlan, reader: Option<&str>) -> TokenStream {
+    fn output_value(&self, value: &ValuePlan, ty: &RustType, reader: Option<&str>) -> TokenStream {
         match value {
+            ValuePlan::StepOutput {
+                var,
+                step,
+                output,
+                certain,
+                pointer: Some(pointer),
+                ..
+            } if *ty != RustType::Json => {
+                let rt = self.rt;
+                let workflow = &self.workflow.id;
+                let reader_tokens = match reader {
+                    Some(reader) => quote!(::std::option::Option::Some(#reader)),
+                    None => quote!(::std::option::Option::None),
+                };
+                let ty = type_tokens(ty, rt);
+                let retype = |value: TokenStream| {
+                    quote!(#rt::__private::retype::<#ty>(
+                        #rt::__private::pointer(&#rt::__private::to_json(#value), #pointer),
+                        #workflow, #reader_tokens, #step, #output,
+                    )?)
+                };
+                if *certain {
+                    retype(self.scope(reader).step_output(var, step, output))
+                } else {
+                    // The plan made the type an `Option`: `None` when the step did not run.
+                    let var = ident(var);
+                    let read = retype(quote!(value));
+                    quote!(match &#var {
+                        ::std::option::Option::Some(value) => #read,
+                        ::std::option::Option::None => ::std::option::Option::None,
+                    })
+                }
+            }
             ValuePlan::Input {
                 field,
                 pointer: None,

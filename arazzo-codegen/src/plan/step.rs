@@ -126,7 +126,7 @@ impl<'a> Planner<'a> {
             };
             match value {
                 Some(value) => {
-                    output.ty = value_type(&value);
+                    output.ty = value_type(&value, &self.types);
                     output.from = match value {
                         ValuePlan::NestedOutput {
                             field,

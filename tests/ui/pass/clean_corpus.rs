@@ -176,6 +176,9 @@ mod version_1_0_0_flow {
 mod workflow_depends_on_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/workflow-depends-on/flow.arazzo.yaml");
 }
+mod typed_outputs_shapes {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/typed-outputs/shapes.arazzo.yaml");
+}
 mod workflow_goto_loop_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/workflow-goto-loop/flow.arazzo.yaml");
 }
