@@ -91,6 +91,8 @@ pub struct Encoding {
     pub style: EncodingStyle,
     /// `explode`; OpenAPI's default is `true` for `form` only.
     pub explode: bool,
+    /// `contentType`: the `Content-Type` of the member's part in a `multipart` body.
+    pub content_type: Option<String>,
 }
 
 /// One operation.
@@ -486,6 +488,7 @@ fn read_encoding(root: &Node, media: &Node) -> Vec<Encoding> {
                 name: name.name.clone(),
                 style,
                 explode,
+                content_type: text("contentType").map(str::to_owned),
             }
         })
         .collect()

@@ -267,6 +267,9 @@ pub enum BodyFormat {
     /// `application/x-www-form-urlencoded`: the members serialised as the operation's
     /// `encoding` object says of each.
     Form(Vec<crate::openapi::Encoding>),
+    /// `multipart/form-data`: one part per member of the payload object, its `Content-Type`
+    /// from the operation's `encoding` object or from the member's value.
+    Multipart(Vec<crate::openapi::Encoding>),
     /// A JSON content type and a payload written as text: the text is the body, with embedded
     /// values written as JSON.
     JsonText,

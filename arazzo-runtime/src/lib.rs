@@ -22,6 +22,7 @@ mod client;
 mod criteria;
 mod encode;
 mod error;
+mod multipart;
 mod oauth;
 mod operation;
 mod payload;
@@ -58,6 +59,7 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::criteria::{Comparison, ConditionPart, compare, substitute, truthy};
+    pub use crate::multipart::PartEncoding;
     pub use crate::operation::Operation;
     pub use crate::payload::{FormEncoding, FormStyle, json_text_part, replace_selected};
     pub use crate::request::StepRequest;

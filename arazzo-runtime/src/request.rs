@@ -205,6 +205,27 @@ impl<'c> StepRequest<'c> {
         self.body = Some((content_type.to_owned(), encoded.into_bytes()));
     }
 
+    /// Sets a `multipart/form-data` body (RFC 7578): each member of the payload object one part,
+    /// typed by its `encoding` entry's `contentType` or by its value. A payload that is not an
+    /// object has no members to make parts of: the request is refused.
+    pub fn multipart_body(
+        &mut self,
+        content_type: &str,
+        body: &Value,
+        encoding: &[crate::multipart::PartEncoding],
+    ) -> Result<(), Error> {
+        let Value::Object(members) = body else {
+            return Err(self.invalid(format!(
+                "a `{content_type}` payload must be an object (each member is one part), not {}",
+                kind(body)
+            )));
+        };
+        self.keep_body(body);
+        let multipart = crate::multipart::encode(content_type, members, encoding);
+        self.body = Some((multipart.content_type, multipart.bytes));
+        Ok(())
+    }
+
     fn keep_body(&mut self, body: &Value) {
         if let Some(sent) = &mut self.sent {
             sent.body = body.clone();
@@ -358,6 +379,18 @@ impl<'c> StepRequest<'c> {
                 .iter()
                 .all(|scheme| self.client.credential(scheme.name()).is_some())
         })
+    }
+}
+
+/// The JSON kind of a value, for messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
