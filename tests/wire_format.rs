@@ -136,3 +136,67 @@ async fn a_multipart_payload_that_is_not_an_object_is_refused() {
     assert!(err.to_string().contains("must be an object"), "{err}");
     assert!(log.lock().expect("log").is_empty());
 }
+
+/// OpenAPI 3.0.3, Parameter Object, "Style Values" and "Style Examples" (`color` as the array
+/// `["blue","black","brown"]` and the object `{"R":100,"G":200,"B":150}`): query `form`
+/// exploded `color=blue&color=black&color=brown`, not exploded `color=blue,black,brown`, an
+/// object exploded `R=100&G=200&B=150`, not `color=R,100,G,200,B,150`; `spaceDelimited`
+/// `color=blue%20black%20brown`; `pipeDelimited` `color=blue|black|brown`; `deepObject`
+/// `color[R]=100&color[G]=200&color[B]=150`. A comma inside a value is encoded, so only the
+/// delimiters are literal.
+#[tokio::test]
+async fn query_parameters_follow_their_style_and_explode() {
+    let (client, log) = start().await;
+    wire::parameter_styles(&client, styles_inputs())
+        .await
+        .expect("run");
+    let query = log.lock().expect("log")[0].target.clone();
+    assert_eq!(
+        query,
+        "/api/query?formArr=blue&formArr=black%2Cgrey\
+         &formCsv=blue,black%2Cgrey\
+         &B=150&G=200&R=100\
+         &formObjCsv=B,150,G,200,R,100\
+         &spaced=blue%20black%2Cgrey\
+         &piped=blue|black%2Cgrey\
+         &deep[B]=150&deep[G]=200&deep[R]=100"
+    );
+}
+
+/// OpenAPI 3.0.3 "Style Examples": path `simple` `blue,black,brown`, exploded object
+/// `R=100,G=200,B=150`; `label` `.blue,black,brown`, exploded object `.R=100.G=200.B=150`;
+/// `matrix` `;color=blue,black,brown`, exploded `;color=blue;color=black;color=brown`.
+#[tokio::test]
+async fn path_parameters_follow_their_style_and_explode() {
+    let (client, log) = start().await;
+    wire::parameter_styles(&client, styles_inputs())
+        .await
+        .expect("run");
+    let path = log.lock().expect("log")[1].target.clone();
+    assert_eq!(
+        path,
+        "/api/paths/blue,black%2Cgrey/B=150,G=200,R=100/.blue,black%2Cgrey/.B=150.G=200.R=100\
+         /;matrix=blue,black%2Cgrey/;matrixExp=blue;matrixExp=black%2Cgrey"
+    );
+}
+
+/// OpenAPI 3.0.3: a header's style is `simple` (`blue,black,brown`; an object
+/// `R,100,G,200,B,150`, exploded `R=100,G=200,B=150`).
+#[tokio::test]
+async fn header_parameters_are_simple() {
+    let (client, log) = start().await;
+    wire::parameter_styles(&client, styles_inputs())
+        .await
+        .expect("run");
+    let sent = log.lock().expect("log")[2].clone();
+    assert_eq!(header(&sent, "x-colors"), "blue,black,grey");
+    assert_eq!(header(&sent, "x-rgb"), "B,150,G,200,R,100");
+    assert_eq!(header(&sent, "x-rgb-exploded"), "B=150,G=200,R=100");
+}
+
+fn styles_inputs() -> wire::ParameterStylesInputs {
+    wire::ParameterStylesInputs {
+        colors: vec!["blue".into(), "black,grey".into()],
+        rgb: json!({"B": 150, "G": 200, "R": 100}),
+    }
+}

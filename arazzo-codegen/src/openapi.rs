@@ -80,6 +80,10 @@ pub struct OpParam {
     pub location: String,
     /// `required` (always true for `path`).
     pub required: bool,
+    /// `style`, as written.
+    pub style: Option<String>,
+    /// `explode`, as written.
+    pub explode: Option<bool>,
 }
 
 /// One entry of a request body media type's `encoding` object (OpenAPI 3.x Encoding Object).
@@ -272,6 +276,11 @@ impl OpenApi {
                             name: name.to_owned(),
                             location: location.to_owned(),
                             required,
+                            style: p.get("style").and_then(Node::as_str).map(str::to_owned),
+                            explode: match p.get("explode").map(|n| &n.kind) {
+                                Some(crate::load::Kind::Bool(explode)) => Some(*explode),
+                                _ => None,
+                            },
                         });
                     }
                 }
@@ -289,6 +298,8 @@ impl OpenApi {
                             name: variable.to_owned(),
                             location: "path".to_owned(),
                             required: true,
+                            style: None,
+                            explode: None,
                         });
                     }
                 }

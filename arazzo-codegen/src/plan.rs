@@ -208,6 +208,28 @@ pub struct ParameterPlan {
     pub value: ValuePlan,
     /// Whether it is sent when what it reads is absent.
     pub presence: Presence,
+    /// The description's `style` and `explode` when they are not the location's default
+    /// (`form` exploded in a query, `simple` in a path or header).
+    pub style: Option<(ParameterStyle, bool)>,
+}
+
+/// An OpenAPI 3.x Parameter Object `style` the runtime serialises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterStyle {
+    /// `form` (query, cookie).
+    Form,
+    /// `spaceDelimited` (query).
+    SpaceDelimited,
+    /// `pipeDelimited` (query).
+    PipeDelimited,
+    /// `deepObject` (query).
+    DeepObject,
+    /// `simple` (path, header).
+    Simple,
+    /// `label` (path).
+    Label,
+    /// `matrix` (path).
+    Matrix,
 }
 
 /// A member of an object value (a payload, a called workflow's inputs).

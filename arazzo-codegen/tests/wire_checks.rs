@@ -15,8 +15,9 @@ paths:
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
         - {name: color, in: query, style: label, schema: {type: array, items: {type: string}}}
-        - {name: shade, in: path, style: form, schema: {type: string}}
+        - {name: shade, in: header, style: form, schema: {type: array, items: {type: string}}}
         - {name: tint, in: cookie, style: simple, schema: {type: string}}
+        - {name: spaced, in: query, style: spaceDelimited, explode: true, schema: {type: array, items: {type: string}}}
       requestBody:
         content:
           multipart/form-data:
@@ -71,4 +72,41 @@ fn a_multipart_payload_written_as_text_is_reported_at_the_payload() {
             && found[0].contains("`multipart/form-data` payload must be an object"),
         "{found:?}"
     );
+}
+
+/// OpenAPI 3.0.3, Parameter Object "Style Values": `label` is for `path`, `form` for `query`
+/// and `cookie`, `simple` for `path` and `header`; "Style Examples" leave `spaceDelimited`
+/// exploded undefined (n/a). Each is one error at the step's parameter, never a silent default.
+#[test]
+fn a_style_the_location_does_not_have_is_reported_at_the_parameter() {
+    let step = r#"        parameters:
+          - {name: id, in: path, value: "1"}
+          - {name: color, in: query, value: [a]}
+          - {name: shade, in: header, value: [a]}
+          - {name: tint, in: cookie, value: a}
+          - {name: spaced, in: query, value: [a]}
+"#;
+    let found = messages("styles", &document(step));
+    assert_eq!(found.len(), 4, "{found:?}");
+    let expected = [
+        (
+            "flow.arazzo.yml:12:20",
+            "`style: label`, which OpenAPI does not define for `in: query`",
+        ),
+        (
+            "flow.arazzo.yml:13:20",
+            "`style: form`, which OpenAPI does not define for `in: header`",
+        ),
+        (
+            "flow.arazzo.yml:14:20",
+            "`style: simple`, which OpenAPI does not define for `in: cookie`",
+        ),
+        (
+            "flow.arazzo.yml:15:20",
+            "`explode: true` with `style: spaceDelimited`",
+        ),
+    ];
+    for (message, (at, what)) in found.iter().zip(expected) {
+        assert!(message.contains(at) && message.contains(what), "{message}");
+    }
 }

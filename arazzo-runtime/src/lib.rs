@@ -33,6 +33,7 @@ mod secret;
 mod security;
 mod seek;
 mod sent;
+mod style;
 mod value;
 #[cfg(feature = "xpath")]
 mod xpath;
@@ -68,6 +69,7 @@ pub mod __private {
         Run, available, completed, correlated, inputs_from, jsonpath, jsonpath_matches, pointer,
         query_component, replace, require_completed, select,
     };
+    pub use crate::style::ParameterStyle;
     pub use crate::value::{TemplatePart, template, template_of_present, to_json, to_text};
     #[cfg(feature = "xpath")]
     pub use crate::xpath::{xpath_holds, xpath_literal, xpath_select};

@@ -68,6 +68,7 @@ impl ParameterPlan {
             name,
             value,
             presence,
+            style: None,
         }
     }
 }
