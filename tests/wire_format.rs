@@ -143,7 +143,8 @@ async fn a_multipart_payload_that_is_not_an_object_is_refused() {
 /// object exploded `R=100&G=200&B=150`, not `color=R,100,G,200,B,150`; `spaceDelimited`
 /// `color=blue%20black%20brown`; `pipeDelimited` `color=blue|black|brown`; `deepObject`
 /// `color[R]=100&color[G]=200&color[B]=150`. A comma inside a value is encoded, so only the
-/// delimiters are literal.
+/// delimiters are literal. A parameter with `content` instead is "the media type ... of the
+/// parameter": `application/json` sends a string as the JSON string `"a b"`.
 #[tokio::test]
 async fn query_parameters_follow_their_style_and_explode() {
     let (client, log) = start().await;
@@ -159,7 +160,8 @@ async fn query_parameters_follow_their_style_and_explode() {
          &formObjCsv=B,150,G,200,R,100\
          &spaced=blue%20black%2Cgrey\
          &piped=blue|black%2Cgrey\
-         &deep[B]=150&deep[G]=200&deep[R]=100"
+         &deep[B]=150&deep[G]=200&deep[R]=100\
+         &filter=%22a+b%22"
     );
 }
 

@@ -84,6 +84,8 @@ pub struct OpParam {
     pub style: Option<String>,
     /// `explode`, as written.
     pub explode: Option<bool>,
+    /// The media type of `content`, which a parameter has instead of a `schema` and `style`.
+    pub content: Option<String>,
 }
 
 /// One entry of a request body media type's `encoding` object (OpenAPI 3.x Encoding Object).
@@ -281,6 +283,10 @@ impl OpenApi {
                                 Some(crate::load::Kind::Bool(explode)) => Some(*explode),
                                 _ => None,
                             },
+                            content: p
+                                .get("content")
+                                .and_then(Node::as_map)
+                                .and_then(|m| m.first().map(|(media, _)| media.name.clone())),
                         });
                     }
                 }
@@ -300,6 +306,7 @@ impl OpenApi {
                             required: true,
                             style: None,
                             explode: None,
+                            content: None,
                         });
                     }
                 }

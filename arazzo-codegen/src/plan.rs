@@ -211,6 +211,9 @@ pub struct ParameterPlan {
     /// The description's `style` and `explode` when they are not the location's default
     /// (`form` exploded in a query, `simple` in a path or header).
     pub style: Option<(ParameterStyle, bool)>,
+    /// The media type of the description's `content`, when it has one instead of a `style`:
+    /// the value is sent as that media type's text (JSON for a JSON media type).
+    pub content: Option<String>,
 }
 
 /// An OpenAPI 3.x Parameter Object `style` the runtime serialises.

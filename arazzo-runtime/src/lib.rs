@@ -69,7 +69,7 @@ pub mod __private {
         Run, available, completed, correlated, inputs_from, jsonpath, jsonpath_matches, pointer,
         query_component, replace, require_completed, select,
     };
-    pub use crate::style::ParameterStyle;
+    pub use crate::style::{ParameterStyle, parameter_content};
     pub use crate::value::{TemplatePart, template, template_of_present, to_json, to_text};
     #[cfg(feature = "xpath")]
     pub use crate::xpath::{xpath_holds, xpath_literal, xpath_select};

@@ -25,6 +25,17 @@ pub enum ParameterStyle {
     Matrix,
 }
 
+/// A parameter described with `content` instead of a `style` (OpenAPI 3.x Parameter Object):
+/// its value as that media type's text, JSON for a JSON media type (`json`), else the text of a
+/// string and the JSON of anything else; `null` stays `null` (the parameter left out).
+pub fn parameter_content(value: &Value, json: bool) -> Value {
+    match value {
+        Value::Null => Value::Null,
+        Value::String(text) if !json => Value::String(text.clone()),
+        other => Value::String(other.to_string()),
+    }
+}
+
 /// A value's items (an array) or members (an object), each as text; `null`s left out.
 enum Shape {
     Scalar(String),

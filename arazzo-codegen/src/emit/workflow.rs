@@ -678,26 +678,35 @@ fn parameter_style_tokens(style: ParameterStyle, rt: &TokenStream) -> TokenStrea
 fn parameter_tokens(param: &ParameterPlan, scope: Scope) -> TokenStream {
     let rt = scope.rt;
     let name = &param.name;
-    let set = |value: TokenStream| match (param.location, param.style) {
-        (
-            ParameterLocation::Path | ParameterLocation::Query | ParameterLocation::Header,
-            Some((style, explode)),
-        ) => {
-            let style = parameter_style_tokens(style, rt);
-            let method = match param.location {
-                ParameterLocation::Path => quote!(styled_path_param),
-                ParameterLocation::Query => quote!(styled_query_param),
-                _ => quote!(styled_header_param),
-            };
-            quote!(request.#method(#name, &#value, #style, #explode)?;)
+    let set = |value: TokenStream| {
+        let value = match &param.content {
+            Some(media) => {
+                let json = crate::openapi::is_json(media);
+                quote!(#rt::__private::parameter_content(&#value, #json))
+            }
+            None => value,
+        };
+        match (param.location, param.style) {
+            (
+                ParameterLocation::Path | ParameterLocation::Query | ParameterLocation::Header,
+                Some((style, explode)),
+            ) => {
+                let style = parameter_style_tokens(style, rt);
+                let method = match param.location {
+                    ParameterLocation::Path => quote!(styled_path_param),
+                    ParameterLocation::Query => quote!(styled_query_param),
+                    _ => quote!(styled_header_param),
+                };
+                quote!(request.#method(#name, &#value, #style, #explode)?;)
+            }
+            _ => match param.location {
+                ParameterLocation::Path => quote!(request.path_param(#name, &#value)?;),
+                ParameterLocation::Query => quote!(request.query_param(#name, &#value);),
+                ParameterLocation::Querystring => quote!(request.query_string(&#value);),
+                ParameterLocation::Header => quote!(request.header_param(#name, &#value)?;),
+                ParameterLocation::Cookie => quote!(request.cookie_param(#name, &#value);),
+            },
         }
-        _ => match param.location {
-            ParameterLocation::Path => quote!(request.path_param(#name, &#value)?;),
-            ParameterLocation::Query => quote!(request.query_param(#name, &#value);),
-            ParameterLocation::Querystring => quote!(request.query_string(&#value);),
-            ParameterLocation::Header => quote!(request.header_param(#name, &#value)?;),
-            ParameterLocation::Cookie => quote!(request.cookie_param(#name, &#value);),
-        },
     };
     match &param.presence {
         Presence::WhenSet { holder, pointer } => {

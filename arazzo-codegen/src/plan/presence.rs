@@ -69,6 +69,7 @@ impl ParameterPlan {
             value,
             presence,
             style: None,
+            content: None,
         }
     }
 }

@@ -844,12 +844,16 @@ impl<'a> Planner<'a> {
         }
         let value = self.value_node(&param.value, ctx)?;
         let declared = declared.iter().find(|p| p.location == location.as_str());
+        let content = declared.and_then(|d| d.content.clone());
         let style = match declared {
-            Some(declared) => self.parameter_style(param, location, declared)?,
-            None => None,
+            Some(declared) if content.is_none() => {
+                self.parameter_style(param, location, declared)?
+            }
+            _ => None,
         };
         let mut plan = ParameterPlan::new(location, name.clone(), value);
         plan.style = style;
+        plan.content = content;
         Some(plan)
     }
 
