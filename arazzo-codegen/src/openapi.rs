@@ -80,6 +80,12 @@ pub struct OpParam {
     pub location: String,
     /// `required` (always true for `path`).
     pub required: bool,
+    /// `style`, as written.
+    pub style: Option<String>,
+    /// `explode`, as written.
+    pub explode: Option<bool>,
+    /// The media type of `content`, which a parameter has instead of a `schema` and `style`.
+    pub content: Option<String>,
 }
 
 /// One entry of a request body media type's `encoding` object (OpenAPI 3.x Encoding Object).
@@ -91,6 +97,8 @@ pub struct Encoding {
     pub style: EncodingStyle,
     /// `explode`; OpenAPI's default is `true` for `form` only.
     pub explode: bool,
+    /// `contentType`: the `Content-Type` of the member's part in a `multipart` body.
+    pub content_type: Option<String>,
 }
 
 /// One operation.
@@ -270,6 +278,15 @@ impl OpenApi {
                             name: name.to_owned(),
                             location: location.to_owned(),
                             required,
+                            style: p.get("style").and_then(Node::as_str).map(str::to_owned),
+                            explode: match p.get("explode").map(|n| &n.kind) {
+                                Some(crate::load::Kind::Bool(explode)) => Some(*explode),
+                                _ => None,
+                            },
+                            content: p
+                                .get("content")
+                                .and_then(Node::as_map)
+                                .and_then(|m| m.first().map(|(media, _)| media.name.clone())),
                         });
                     }
                 }
@@ -287,6 +304,9 @@ impl OpenApi {
                             name: variable.to_owned(),
                             location: "path".to_owned(),
                             required: true,
+                            style: None,
+                            explode: None,
+                            content: None,
                         });
                     }
                 }
@@ -486,6 +506,7 @@ fn read_encoding(root: &Node, media: &Node) -> Vec<Encoding> {
                 name: name.name.clone(),
                 style,
                 explode,
+                content_type: text("contentType").map(str::to_owned),
             }
         })
         .collect()

@@ -208,6 +208,31 @@ pub struct ParameterPlan {
     pub value: ValuePlan,
     /// Whether it is sent when what it reads is absent.
     pub presence: Presence,
+    /// The description's `style` and `explode` when they are not the location's default
+    /// (`form` exploded in a query, `simple` in a path or header).
+    pub style: Option<(ParameterStyle, bool)>,
+    /// The media type of the description's `content`, when it has one instead of a `style`:
+    /// the value is sent as that media type's text (JSON for a JSON media type).
+    pub content: Option<String>,
+}
+
+/// An OpenAPI 3.x Parameter Object `style` the runtime serialises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterStyle {
+    /// `form` (query, cookie).
+    Form,
+    /// `spaceDelimited` (query).
+    SpaceDelimited,
+    /// `pipeDelimited` (query).
+    PipeDelimited,
+    /// `deepObject` (query).
+    DeepObject,
+    /// `simple` (path, header).
+    Simple,
+    /// `label` (path).
+    Label,
+    /// `matrix` (path).
+    Matrix,
 }
 
 /// A member of an object value (a payload, a called workflow's inputs).
@@ -267,6 +292,9 @@ pub enum BodyFormat {
     /// `application/x-www-form-urlencoded`: the members serialised as the operation's
     /// `encoding` object says of each.
     Form(Vec<crate::openapi::Encoding>),
+    /// `multipart/form-data`: one part per member of the payload object, its `Content-Type`
+    /// from the operation's `encoding` object or from the member's value.
+    Multipart(Vec<crate::openapi::Encoding>),
     /// A JSON content type and a payload written as text: the text is the body, with embedded
     /// values written as JSON.
     JsonText,

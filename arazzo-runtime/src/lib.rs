@@ -22,6 +22,7 @@ mod client;
 mod criteria;
 mod encode;
 mod error;
+mod multipart;
 mod oauth;
 mod operation;
 mod payload;
@@ -32,6 +33,7 @@ mod secret;
 mod security;
 mod seek;
 mod sent;
+mod style;
 mod value;
 #[cfg(feature = "xpath")]
 mod xpath;
@@ -58,6 +60,7 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::criteria::{Comparison, ConditionPart, compare, substitute, truthy};
+    pub use crate::multipart::PartEncoding;
     pub use crate::operation::Operation;
     pub use crate::payload::{FormEncoding, FormStyle, json_text_part, replace_selected};
     pub use crate::request::StepRequest;
@@ -66,6 +69,7 @@ pub mod __private {
         Run, available, completed, correlated, inputs_from, jsonpath, jsonpath_matches, pointer,
         query_component, replace, require_completed, retype, select,
     };
+    pub use crate::style::{ParameterStyle, parameter_content};
     pub use crate::value::{TemplatePart, template, template_of_present, to_json, to_text};
     #[cfg(feature = "xpath")]
     pub use crate::xpath::{xpath_holds, xpath_literal, xpath_select};

@@ -17,6 +17,7 @@ use crate::operation::Operation;
 use crate::response::StepResponse;
 use crate::security::{self, Applied};
 use crate::sent::SentRequest;
+use crate::style::ParameterStyle;
 use crate::value::to_text;
 
 /// One step's request, filled in by generated code and sent once.
@@ -25,7 +26,10 @@ pub struct StepRequest<'c> {
     operation: &'static Operation,
     context: StepContext,
     path: String,
+    /// The query parameters, as `$request.query.NAME` reads them.
     query: Vec<(String, String)>,
+    /// The query parameters as sent: `name=value` pieces, already encoded, in order.
+    query_wire: Vec<String>,
     /// A `querystring` parameter given as text: the query as written.
     raw_query: Option<String>,
     headers: HeaderMap,
@@ -52,6 +56,7 @@ impl<'c> StepRequest<'c> {
             context: operation.context(workflow, step),
             path: path_buffer(operation.path),
             query: Vec::new(),
+            query_wire: Vec::new(),
             raw_query: None,
             headers: HeaderMap::new(),
             cookies: Vec::new(),
@@ -84,8 +89,12 @@ impl<'c> StepRequest<'c> {
         )
     }
 
-    /// Fills the path template's `{name}` with `value`, encoded as exactly one segment.
+    /// Fills the path template's `{name}` with `value`, encoded as exactly one segment; an
+    /// array or object as OpenAPI's default `style: simple` says (`a,b`, `k,v`).
     pub fn path_param(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+        if matches!(value, Value::Array(_) | Value::Object(_)) {
+            return self.styled_path_param(name, value, ParameterStyle::Simple, false);
+        }
         // A string, the usual path parameter, is encoded without a copy of it first.
         let text = match value {
             Value::String(text) => Some(Cow::Borrowed(text.as_str())),
@@ -101,20 +110,86 @@ impl<'c> StepRequest<'c> {
         Ok(())
     }
 
-    /// Adds a query parameter; an array repeats it (OpenAPI's default `form`, `explode: true`),
-    /// `null` leaves it out.
+    /// Adds a query parameter as OpenAPI's default `style: form`, `explode: true` says: an
+    /// array repeats it, an object's members are parameters of their own; `null` leaves it out.
     pub fn query_param(&mut self, name: &str, value: &Value) {
+        // `form` has a serialisation of every value.
+        let _ = self.styled_query_param(name, value, ParameterStyle::Form, true);
+    }
+
+    /// Adds a query parameter serialised as the description's `style` and `explode` say
+    /// (OpenAPI 3.x Parameter Object "Style Values"); `null` leaves it out. A value the style
+    /// has no serialisation of (an array as `deepObject`) is refused.
+    pub fn styled_query_param(
+        &mut self,
+        name: &str,
+        value: &Value,
+        style: ParameterStyle,
+        explode: bool,
+    ) -> Result<(), Error> {
+        let pieces = crate::style::query(name, value, style, explode)
+            .map_err(|message| self.invalid(message))?;
+        if pieces.is_empty() {
+            return Ok(());
+        }
         match value {
-            Value::Array(items) => {
-                for item in items {
-                    self.query_param(name, item);
-                }
+            Value::Array(items) if style == ParameterStyle::Form && explode => {
+                let texts = items.iter().filter_map(to_text);
+                self.query.extend(texts.map(|t| (name.to_owned(), t)));
+            }
+            Value::Object(members) if style == ParameterStyle::Form && explode => {
+                let texts = members
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), to_text(v)?)));
+                self.query.extend(texts);
             }
             other => {
                 if let Some(text) = to_text(other) {
                     self.query.push((name.to_owned(), text));
                 }
             }
+        }
+        self.query_wire.extend(pieces);
+        Ok(())
+    }
+
+    /// Fills the path template's `{name}` as the description's `style` (`simple`, `label`,
+    /// `matrix`) and `explode` say; every value is encoded, so the parameter stays within its
+    /// segment.
+    pub fn styled_path_param(
+        &mut self,
+        name: &str,
+        value: &Value,
+        style: ParameterStyle,
+        explode: bool,
+    ) -> Result<(), Error> {
+        let text = crate::style::path(name, value, style, explode)
+            .ok_or_else(|| self.invalid(format!("path parameter `{name}` has no value")))?;
+        if text == "." || text == ".." {
+            return Err(self.invalid(format!(
+                "path parameter `{name}`: `{text}` cannot be sent as a path segment"
+            )));
+        }
+        replace_placeholder(&mut self.path, name, &text);
+        if let Some(sent) = &mut self.sent {
+            sent.path
+                .push((name.to_owned(), to_text(value).unwrap_or_default()));
+        }
+        Ok(())
+    }
+
+    /// Sets a header whose value is an array or object, as `style: simple` with `explode`
+    /// says (`R=100,G=200` exploded, `R,100,G,200` not).
+    pub fn styled_header_param(
+        &mut self,
+        name: &str,
+        value: &Value,
+        _style: ParameterStyle,
+        explode: bool,
+    ) -> Result<(), Error> {
+        match crate::style::header(value, explode) {
+            Some(text) => self.header_param(name, &Value::String(text)),
+            None => Ok(()),
         }
     }
 
@@ -147,9 +222,10 @@ impl<'c> StepRequest<'c> {
         self.timeout = Some(timeout);
     }
 
-    /// Sets a header. A value with a line break or NUL is refused: no header injection.
+    /// Sets a header, an array or object as OpenAPI's default `style: simple` says. A value with
+    /// a line break or NUL is refused: no header injection.
     pub fn header_param(&mut self, name: &str, value: &Value) -> Result<(), Error> {
-        let Some(text) = to_text(value) else {
+        let Some(text) = crate::style::header(value, false) else {
             return Ok(());
         };
         let header_name = HeaderName::from_bytes(name.as_bytes())
@@ -210,6 +286,27 @@ impl<'c> StepRequest<'c> {
             other => to_text(other).unwrap_or_default(),
         };
         self.body = Some((content_type.to_owned(), encoded.into_bytes()));
+    }
+
+    /// Sets a `multipart/form-data` body (RFC 7578): each member of the payload object one part,
+    /// typed by its `encoding` entry's `contentType` or by its value. A payload that is not an
+    /// object has no members to make parts of: the request is refused.
+    pub fn multipart_body(
+        &mut self,
+        content_type: &str,
+        body: &Value,
+        encoding: &[crate::multipart::PartEncoding],
+    ) -> Result<(), Error> {
+        let Value::Object(members) = body else {
+            return Err(self.invalid(format!(
+                "a `{content_type}` payload must be an object (each member is one part), not {}",
+                kind(body)
+            )));
+        };
+        self.keep_body(body);
+        let multipart = crate::multipart::encode(content_type, members, encoding);
+        self.body = Some((multipart.content_type, multipart.bytes));
+        Ok(())
     }
 
     fn keep_body(&mut self, body: &Value) {
@@ -306,8 +403,13 @@ impl<'c> StepRequest<'c> {
         if let Some(raw) = &self.raw_query {
             url.set_query(Some(raw));
         }
-        if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&self.query);
+        if !self.query_wire.is_empty() {
+            let styled = self.query_wire.join("&");
+            let query = match url.query() {
+                Some(raw) if !raw.is_empty() => format!("{raw}&{styled}"),
+                _ => styled,
+            };
+            url.set_query(Some(&query));
         }
         let mut sent = self.sent.take();
         if let Some(sent) = &mut sent {
@@ -471,6 +573,18 @@ fn path_buffer(template: &str) -> String {
     let mut path = String::with_capacity(template.len() + 32);
     path.push_str(template);
     path
+}
+
+/// The JSON kind of a value, for messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// Replaces every `{name}` in a path template with `segment`, in place.

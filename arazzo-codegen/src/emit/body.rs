@@ -39,6 +39,10 @@ pub(super) fn body_tokens(body: &BodyPlan, scope: Scope) -> TokenStream {
             let encoding = encoding_tokens(encoding, scope);
             quote!(request.form_body(#content_type, &payload, #encoding);)
         }
+        BodyFormat::Multipart(encoding) => {
+            let parts = part_tokens(encoding, scope);
+            quote!(request.multipart_body(#content_type, &payload, #parts)?;)
+        }
         BodyFormat::JsonText => quote! {
             request.json_text_body(#content_type, #rt::__private::to_text(&payload).unwrap_or_default());
         },
@@ -89,6 +93,22 @@ fn encoding_tokens(encoding: &[Encoding], scope: Scope) -> TokenStream {
                 explode: #explode,
             }
         }
+    });
+    quote!(&[#(#entries),*])
+}
+
+/// `&[PartEncoding { … }]` for the members whose `encoding` entry gives a `contentType`.
+fn part_tokens(encoding: &[Encoding], scope: Scope) -> TokenStream {
+    let rt = scope.rt;
+    let entries = encoding.iter().filter_map(|e| {
+        let name = &e.name;
+        let content_type = e.content_type.as_ref()?;
+        Some(quote! {
+            #rt::__private::PartEncoding {
+                name: #name,
+                content_type: #content_type,
+            }
+        })
     });
     quote!(&[#(#entries),*])
 }

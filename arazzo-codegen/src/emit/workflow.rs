@@ -9,7 +9,8 @@ use crate::http::ParameterLocation;
 use crate::openapi::{ApiKeyLocation, OAuthFlow, OAuthFlows, SchemeKind};
 use crate::plan::{
     ActionPlan, ActionPlanKind, MissingOutput, OperationPlan, OutputSource, ParameterPlan,
-    Presence, RetryFirst, StepCall, StepPlan, TemplatePiece, ValuePlan, WorkflowCall, WorkflowPlan,
+    ParameterStyle, Presence, RetryFirst, StepCall, StepPlan, TemplatePiece, ValuePlan,
+    WorkflowCall, WorkflowPlan,
 };
 use crate::types::RustType;
 
@@ -691,17 +692,54 @@ impl Machine<'_> {
     }
 }
 
+/// The runtime's name of a parameter `style`.
+fn parameter_style_tokens(style: ParameterStyle, rt: &TokenStream) -> TokenStream {
+    let variant = match style {
+        ParameterStyle::Form => quote!(Form),
+        ParameterStyle::SpaceDelimited => quote!(SpaceDelimited),
+        ParameterStyle::PipeDelimited => quote!(PipeDelimited),
+        ParameterStyle::DeepObject => quote!(DeepObject),
+        ParameterStyle::Simple => quote!(Simple),
+        ParameterStyle::Label => quote!(Label),
+        ParameterStyle::Matrix => quote!(Matrix),
+    };
+    quote!(#rt::__private::ParameterStyle::#variant)
+}
+
 /// Code setting one parameter of the request, or leaving it out when the plan says it may be
 /// and what it reads is absent.
 fn parameter_tokens(param: &ParameterPlan, scope: Scope) -> TokenStream {
     let rt = scope.rt;
     let name = &param.name;
-    let set = |value: TokenStream| match param.location {
-        ParameterLocation::Path => quote!(request.path_param(#name, &#value)?;),
-        ParameterLocation::Query => quote!(request.query_param(#name, &#value);),
-        ParameterLocation::Querystring => quote!(request.query_string(&#value);),
-        ParameterLocation::Header => quote!(request.header_param(#name, &#value)?;),
-        ParameterLocation::Cookie => quote!(request.cookie_param(#name, &#value);),
+    let set = |value: TokenStream| {
+        let value = match &param.content {
+            Some(media) => {
+                let json = crate::openapi::is_json(media);
+                quote!(#rt::__private::parameter_content(&#value, #json))
+            }
+            None => value,
+        };
+        match (param.location, param.style) {
+            (
+                ParameterLocation::Path | ParameterLocation::Query | ParameterLocation::Header,
+                Some((style, explode)),
+            ) => {
+                let style = parameter_style_tokens(style, rt);
+                let method = match param.location {
+                    ParameterLocation::Path => quote!(styled_path_param),
+                    ParameterLocation::Query => quote!(styled_query_param),
+                    _ => quote!(styled_header_param),
+                };
+                quote!(request.#method(#name, &#value, #style, #explode)?;)
+            }
+            _ => match param.location {
+                ParameterLocation::Path => quote!(request.path_param(#name, &#value)?;),
+                ParameterLocation::Query => quote!(request.query_param(#name, &#value);),
+                ParameterLocation::Querystring => quote!(request.query_string(&#value);),
+                ParameterLocation::Header => quote!(request.header_param(#name, &#value)?;),
+                ParameterLocation::Cookie => quote!(request.cookie_param(#name, &#value);),
+            },
+        }
     };
     match &param.presence {
         Presence::WhenSet { holder, pointer } => {

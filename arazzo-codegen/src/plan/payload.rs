@@ -13,6 +13,7 @@ use super::{
 };
 
 const FORM: &str = "application/x-www-form-urlencoded";
+const MULTIPART: &str = "multipart/form-data";
 
 impl Planner<'_> {
     /// The step's request body, its replacements checked against how the payload is written.
@@ -90,15 +91,27 @@ impl Planner<'_> {
         } else {
             AbsentPayload::Unsent
         };
-        let format = if media == FORM {
-            let encoding = op
-                .request_media
+        let encoding = || {
+            op.request_media
                 .iter()
                 .position(|m| essence(m) == media)
                 .and_then(|i| op.request_encodings.get(i))
                 .cloned()
-                .unwrap_or_default();
-            BodyFormat::Form(encoding)
+                .unwrap_or_default()
+        };
+        let format = if media == FORM {
+            BodyFormat::Form(encoding())
+        } else if media == MULTIPART {
+            if let Some(node) = &body.payload
+                && !may_be_object(&payload)
+            {
+                self.error(
+                    node.pos,
+                    format!("a `{content_type}` payload must be an object: each of its members is one part of the body"),
+                    Some("write the payload as a YAML mapping of the form's fields".to_owned()),
+                );
+            }
+            BodyFormat::Multipart(encoding())
         } else if as_text && is_json(&content_type) {
             BodyFormat::JsonText
         } else if as_text {
@@ -187,6 +200,15 @@ fn may_be_absent(payload: &ValuePlan) -> bool {
             pointer: None,
             ..
         }
+    )
+}
+
+/// Whether the payload may be an object at run time: a written mapping, or a value whose type
+/// is known only then (a `multipart` body of anything else is refused when sent).
+fn may_be_object(payload: &ValuePlan) -> bool {
+    !matches!(
+        payload,
+        ValuePlan::Literal(_) | ValuePlan::Array(_) | ValuePlan::Template(_)
     )
 }
 

@@ -68,6 +68,8 @@ impl ParameterPlan {
             name,
             value,
             presence,
+            style: None,
+            content: None,
         }
     }
 }

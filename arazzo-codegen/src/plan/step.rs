@@ -11,6 +11,7 @@ use crate::http::{HttpMethod, ParameterLocation};
 use crate::model::{OutputValue, Parameter, Selector, Spanned, Step, Target, Workflow};
 use crate::names;
 use crate::openapi::{OpParam, Operation};
+use crate::plan::ParameterStyle;
 use crate::pointer::JsonPointer;
 use crate::types::RustType;
 
@@ -842,7 +843,83 @@ impl<'a> Planner<'a> {
             }
         }
         let value = self.value_node(&param.value, ctx)?;
-        Some(ParameterPlan::new(location, name.clone(), value))
+        let declared = declared.iter().find(|p| p.location == location.as_str());
+        let content = declared.and_then(|d| d.content.clone());
+        let style = match declared {
+            Some(declared) if content.is_none() => {
+                self.parameter_style(param, location, declared)?
+            }
+            _ => None,
+        };
+        let mut plan = ParameterPlan::new(location, name.clone(), value);
+        plan.style = style;
+        plan.content = content;
+        Some(plan)
+    }
+
+    /// The declared `style` and `explode` of a parameter (OpenAPI 3.x Parameter Object, "Style
+    /// Values"), `None` when they are the location's default. A style the location does not
+    /// have, or a combination the "Style Examples" table marks n/a, is an error at the step's
+    /// parameter: it would otherwise be sent some other way without a word.
+    fn parameter_style(
+        &mut self,
+        param: &Parameter,
+        location: ParameterLocation,
+        declared: &OpParam,
+    ) -> Option<Option<(ParameterStyle, bool)>> {
+        use ParameterStyle::*;
+        let name = &param.name.value;
+        let written = declared.style.as_deref();
+        let style = match (location, written) {
+            (ParameterLocation::Query | ParameterLocation::Cookie, None | Some("form")) => Form,
+            (ParameterLocation::Query, Some("spaceDelimited")) => SpaceDelimited,
+            (ParameterLocation::Query, Some("pipeDelimited")) => PipeDelimited,
+            (ParameterLocation::Query, Some("deepObject")) => DeepObject,
+            (ParameterLocation::Path | ParameterLocation::Header, None | Some("simple")) => Simple,
+            (ParameterLocation::Path, Some("label")) => Label,
+            (ParameterLocation::Path, Some("matrix")) => Matrix,
+            (ParameterLocation::Querystring, _) => return Some(None),
+            (_, Some(other)) => {
+                let allowed = match location {
+                    ParameterLocation::Query => {
+                        "`form`, `spaceDelimited`, `pipeDelimited` or `deepObject`"
+                    }
+                    ParameterLocation::Path => "`simple`, `label` or `matrix`",
+                    ParameterLocation::Header => "`simple`",
+                    _ => "`form`",
+                };
+                self.error(
+                    param.name.pos,
+                    format!(
+                        "parameter `{name}` is described with `style: {other}`, which OpenAPI does not define for `in: {location}`",
+                    ),
+                    Some(format!("an `in: {location}` parameter's style is {allowed}; correct the description")),
+                );
+                return None;
+            }
+        };
+        // OpenAPI: "When style is form, the default value is true. For all other styles, the
+        // default value is false." `deepObject` has one serialisation whatever `explode` says.
+        let explode = declared.explode.unwrap_or(style == Form);
+        if matches!(style, SpaceDelimited | PipeDelimited) && explode {
+            self.error(
+                param.name.pos,
+                format!("parameter `{name}` is described `explode: true` with `style: {}`, a combination OpenAPI's \"Style Examples\" leave undefined (n/a)", written.unwrap_or_default()),
+                Some("describe it `explode: false`, or `style: form` to repeat the parameter".to_owned()),
+            );
+            return None;
+        }
+        // A cookie value is sent as `form` without exploding (`a,b`), the only serialisation a
+        // single `name=value` cookie pair has.
+        if location == ParameterLocation::Cookie {
+            return Some(None);
+        }
+        let default = match style {
+            Form => explode,
+            Simple => !explode,
+            _ => false,
+        };
+        Some((!default).then_some((style, explode)))
     }
 }
 

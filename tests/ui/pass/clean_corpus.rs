@@ -83,6 +83,9 @@ mod json_text_payload_flow {
 mod jsonpath_criterion_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/jsonpath-criterion/flow.arazzo.yaml");
 }
+mod multipart_body_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/multipart-body/flow.arazzo.yaml");
+}
 mod negative_test_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/negative-test/flow.arazzo.yml");
 }
@@ -112,6 +115,9 @@ mod operation_path_source_form_flow {
 }
 mod parameter_locations_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/parameter-locations/flow.arazzo.yaml");
+}
+mod parameter_styles_flow {
+    arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/parameter-styles/flow.arazzo.yaml");
 }
 mod payload_replacements_flow {
     arazzo_runtime::arazzo_workflow!("arazzo-codegen/tests/fixtures/clean/payload-replacements/flow.arazzo.yaml");
