@@ -54,8 +54,9 @@ impl Generator {
         }
     }
 
-    /// Adds an Arazzo document, relative to the manifest directory. The code of several
-    /// documents is written one after the other, in the order they were added.
+    /// Adds an Arazzo document, relative to the manifest directory. Several documents are
+    /// expanded together, as by one macro call naming them all: their workflows share one type
+    /// per schema of each OpenAPI description.
     pub fn document(mut self, path: impl Into<String>) -> Self {
         self.documents.push(path.into());
         self
@@ -95,16 +96,14 @@ impl Generator {
                 ),
             ));
         }
-        let mut tokens = TokenStream::new();
+        // All documents in one expansion, as one macro call naming them all: one type per schema.
+        let expansion = crate::expand_documents(&self.documents, &self.options);
+        let tokens = expansion.tokens;
+        generated.diagnostics.extend(expansion.diagnostics);
         let mut seen = HashSet::new();
-        for document in &self.documents {
-            let expansion = crate::expand(document, &self.options);
-            tokens.extend(expansion.tokens);
-            generated.diagnostics.extend(expansion.diagnostics);
-            for file in expansion.files {
-                if seen.insert(file.clone()) {
-                    generated.files.push(file);
-                }
+        for file in expansion.files {
+            if seen.insert(file.clone()) {
+                generated.files.push(file);
             }
         }
         if generated.diagnostics.is_empty() {
@@ -294,11 +293,13 @@ mod tests {
         );
         assert_eq!(lines.len(), 2, "no error: {lines:#?}");
         let text = std::fs::read_to_string(out.path().join("workflows.rs")).expect("written");
-        let expected = crate::expand_to_string(
-            "clean/components-reuse/flow.arazzo.yaml",
+        let expansion = crate::expand_documents(
+            &["clean/components-reuse/flow.arazzo.yaml".to_owned()],
             &Options::new(fixtures()),
-        )
-        .expect("a clean document");
+        );
+        assert!(expansion.diagnostics.is_empty(), "a clean document");
+        let expected =
+            prettyplease::unparse(&syn::parse2(expansion.tokens).expect("generated code parses"));
         // The macro's code after a comment: no inner attribute, so `include!` takes it.
         let (header, code) = text.split_once("\n\n").expect("a header, then the code");
         assert_eq!(

@@ -41,9 +41,9 @@ use quote::quote;
 
 pub use cache::clear as clear_cache;
 pub use diag::{Diagnostic, Pos};
+pub use documents::expand_documents;
 pub use generator::{Generated, Generator};
 pub use openapi::OpenApi;
-pub use documents::expand_documents;
 
 /// How to expand a document.
 #[derive(Debug, Clone)]
