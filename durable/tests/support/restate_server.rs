@@ -38,15 +38,29 @@ const UNCOMPRESSED: [&str; 4] = [
     "METADATA_SERVER",
 ];
 
+/// The server's own executable, not npm's `.bin/restate-server` launcher: the launcher runs it
+/// as a child process, which killing the launcher would leave running after the test.
 fn server_binary() -> PathBuf {
-    let bin =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../.restate/node_modules/.bin/restate-server");
-    assert!(
-        bin.exists(),
-        "no Restate server at {}: run scripts/install-restate-server.sh once",
-        bin.display()
-    );
-    bin
+    let packages =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../.restate/node_modules/@restatedev");
+    let found = std::fs::read_dir(&packages).ok().and_then(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|entry| {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with("restate-server-")
+            })
+            .map(|entry| entry.path().join("bin/restate-server"))
+            .find(|bin| bin.exists())
+    });
+    match found {
+        Some(bin) => bin,
+        None => panic!(
+            "no Restate server under {}: run scripts/install-restate-server.sh once",
+            packages.display()
+        ),
+    }
 }
 
 impl RestateServer {
