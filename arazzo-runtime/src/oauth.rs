@@ -103,27 +103,24 @@ impl OAuthCredential {
 
     /// The values to mask wherever a response body is quoted.
     pub(crate) fn secrets(&self) -> Vec<&str> {
-        match &self.grant {
-            Grant::ClientCredentials { client_secret, .. } => vec![client_secret.expose()],
+        let (grant_secret, client_secret) = match &self.grant {
+            Grant::ClientCredentials { client_secret, .. } => (None, Some(client_secret)),
             Grant::Password {
                 password,
                 client_secret,
                 ..
-            } => [Some(password), client_secret.as_ref()]
-                .into_iter()
-                .flatten()
-                .map(Secret::expose)
-                .collect(),
+            } => (Some(password), client_secret.as_ref()),
             Grant::RefreshToken {
                 refresh_token,
                 client_secret,
                 ..
-            } => [Some(refresh_token), client_secret.as_ref()]
-                .into_iter()
-                .flatten()
-                .map(Secret::expose)
-                .collect(),
-        }
+            } => (Some(refresh_token), client_secret.as_ref()),
+        };
+        [grant_secret, client_secret]
+            .into_iter()
+            .flatten()
+            .map(Secret::expose)
+            .collect()
     }
 
     fn slot(&self, scopes: &[&str]) -> Arc<tokio::sync::Mutex<Option<Token>>> {

@@ -279,8 +279,7 @@ impl<'a> Planner<'a> {
                     self.check_output_pointer(&source.api, op, status, &pointer, expression);
                     let ty = match schema {
                         Some(schema) => {
-                            let pointer = pointer.as_str();
-                            self.types.output_type(&source.api, schema, pointer, &hint)
+                            self.types.output_type(&source.api, schema, &pointer, &hint)
                         }
                         None => RustType::Json,
                     };

@@ -3,6 +3,7 @@
 //! (`Sim`'s inline `sessionStatus` → `SimSessionStatus`). Only the schemas an output reaches are
 //! typed.
 
+use crate::pointer::JsonPointer;
 use std::sync::Arc;
 
 use heck::ToUpperCamelCase;
@@ -39,7 +40,7 @@ impl TypeRegistry {
         &mut self,
         api: &Arc<OpenApi>,
         schema: &Node,
-        pointer: &str,
+        pointer: &JsonPointer,
         name_hint: &str,
     ) -> RustType {
         if !self.descriptions.iter().any(|d| Arc::ptr_eq(d, api)) {
@@ -48,16 +49,7 @@ impl TypeRegistry {
         let mut node = schema;
         let mut hint = name_hint.to_owned();
         let mut through_null = false;
-        let tokens: Vec<String> = if pointer.is_empty() {
-            Vec::new()
-        } else {
-            pointer
-                .trim_start_matches('/')
-                .split('/')
-                .map(|t| t.replace("~1", "/").replace("~0", "~"))
-                .collect()
-        };
-        for token in &tokens {
+        for token in pointer.tokens() {
             if let Some(name) = OpenApi::ref_name(node) {
                 hint = names::type_name(name);
             }
