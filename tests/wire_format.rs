@@ -4,59 +4,12 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
-use arazzo_runtime::{Client, Error};
-use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
-use axum::routing::any;
+use arazzo_runtime::Error;
 use serde_json::json;
+use support::recorder::{Log, Recorded, start};
 
 mod wire {
     arazzo_runtime::arazzo_workflow!("tests/fixtures/wire/wire.arazzo.yaml");
-}
-
-/// One request as the server received it.
-#[derive(Debug, Clone)]
-struct Recorded {
-    /// Path and query, as sent.
-    target: String,
-    headers: HeaderMap,
-    body: String,
-}
-
-type Log = Arc<Mutex<Vec<Recorded>>>;
-
-async fn record(
-    State(log): State<Log>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: String,
-) -> &'static str {
-    let target = uri
-        .path_and_query()
-        .map_or_else(String::new, |p| p.to_string());
-    log.lock().expect("log").push(Recorded {
-        target,
-        headers,
-        body,
-    });
-    "{}"
-}
-
-/// Starts the recorder; returns a client pointed at it and its log.
-async fn start() -> (Client, Log) {
-    let log = Log::default();
-    let app = Router::new()
-        .route("/api/{*rest}", any(record))
-        .with_state(log.clone());
-    let base = format!("http://{}/api", support::serve(app).await);
-    let client = Client::builder()
-        .server("recorder", &base)
-        .build()
-        .expect("client");
-    (client, log)
 }
 
 fn only(log: &Log) -> Recorded {
@@ -66,12 +19,7 @@ fn only(log: &Log) -> Recorded {
 }
 
 fn header(recorded: &Recorded, name: &str) -> String {
-    recorded
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+    recorded.header(name).unwrap_or_default()
 }
 
 /// OpenAPI 3.0.3, "Special Considerations for `multipart` Content": "for primitive properties:

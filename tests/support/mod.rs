@@ -1,4 +1,6 @@
-//! What several test binaries share: a server on 127.0.0.1.
+//! What several test binaries share: a server on 127.0.0.1, and one that records requests.
+
+pub mod recorder;
 
 use std::net::SocketAddr;
 
