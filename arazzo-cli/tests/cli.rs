@@ -1,31 +1,12 @@
 //! Runs the built `arazzo` binary from the repository root, as a user or CI would.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod support;
+
+use support::{arazzo, stderr, stdout};
 
 const VALID: &str = "workflows/arazzo/soracom-register-and-activate-sim-workflow.yml";
 const UNKNOWN_STEP: &str = "tests/fixtures/arazzo/unknown-step-reference.yml";
 const MANY_MISTAKES: &str = "tests/fixtures/arazzo/many-mistakes.yml";
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn arazzo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_arazzo"))
-        .args(args)
-        .current_dir(repo_root())
-        .output()
-        .expect("the arazzo binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 #[test]
 fn a_valid_document_checks_clean() {

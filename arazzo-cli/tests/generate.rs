@@ -2,8 +2,12 @@
 //! `arazzo_codegen::Generator` for a build script, the command line's file) giving the same
 //! items for the shipped workflows.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::{arazzo, repo_root, stderr};
 
 use arazzo_codegen::{Generator, Options};
 
@@ -14,22 +18,6 @@ const SEEDS: [&str; 3] = [
     "workflows/arazzo/sps-subscription-lifecycle.arazzo.yaml",
 ];
 const MANY_MISTAKES: &str = "tests/fixtures/arazzo/many-mistakes.yml";
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn arazzo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_arazzo"))
-        .args(args)
-        .current_dir(repo_root())
-        .output()
-        .expect("the arazzo binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn text(path: &Path) -> String {
     std::fs::read_to_string(path).expect("the generated file")
