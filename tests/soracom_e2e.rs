@@ -6,7 +6,8 @@ use arazzo_runtime::{Client, ClientBuilder, Error, StepEvent};
 use arazzo_sandbox::SandboxHandle;
 use arazzo_sandbox::fixtures::{GROUP_SENSORS, GROUP_TRACKERS, SIM_1, SIM_2, SUBSCRIBER_1};
 use arazzo_workflows::soracom_sim::{
-    RegisterAndActivateSimInputs, SimStatus, register_and_activate_sim,
+    RegisterAndActivateSimInputs, RegisterAndActivateSimOutputs, SimStatus,
+    register_and_activate_sim,
 };
 use arazzo_workflows::soracom_subscriber::{
     RegisterSubscriberToGroupInputs, SubscriberStatus, register_subscriber_to_group,
@@ -38,22 +39,22 @@ fn sim_inputs(sim_id: &str, secret: &str, group: &str) -> RegisterAndActivateSim
 async fn register_and_activate_sim_runs_every_step_and_returns_typed_outputs() {
     let sandbox = arazzo_sandbox::start().await.expect("sandbox");
     let client = client_for(&sandbox);
+    let inputs = sim_inputs(
+        SIM_1.sim_id,
+        SIM_1.registration_secret,
+        GROUP_TRACKERS.group_id,
+    );
 
-    let out = register_and_activate_sim(
-        &client,
-        sim_inputs(
-            SIM_1.sim_id,
-            SIM_1.registration_secret,
-            GROUP_TRACKERS.group_id,
-        ),
-    )
-    .await
-    .expect("workflow succeeds");
+    // Spawned, because callers run workflows on a multi-threaded runtime: the generated future
+    // must be `Send` and own what it needs besides the client.
+    let run = tokio::spawn(async move { register_and_activate_sim(&client, inputs).await });
+    let out: RegisterAndActivateSimOutputs = run.await.expect("joined").expect("workflow succeeds");
 
-    assert_eq!(out.sim_id, SIM_1.sim_id);
+    let (sim_id, group_id): (&String, &String) = (&out.sim_id, &out.group_id);
+    assert_eq!(sim_id, SIM_1.sim_id);
     assert!(out.status == "active");
     assert_eq!(out.status, SimStatus::Active);
-    assert_eq!(out.group_id, GROUP_TRACKERS.group_id);
+    assert_eq!(group_id, GROUP_TRACKERS.group_id);
 
     let sim = sandbox.sim(SIM_1.sim_id).expect("sim exists");
     assert_eq!(sim["status"], "active");

@@ -79,13 +79,13 @@ fn every_document_of_the_clean_corpus_expands_without_a_diagnostic() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The root crate's `tests/ui/pass/clean_corpus.rs` compiles every document of the clean corpus
+/// The root crate's test `tests/clean_corpus.rs` compiles every document of the clean corpus
 /// through the macro, so that the generated code is type-checked, not only parsed. A document
 /// added here and not there would escape that.
 #[test]
 fn the_compile_test_names_every_document_of_the_clean_corpus() {
-    let pass = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/ui/pass/clean_corpus.rs");
-    let listed = std::fs::read_to_string(&pass).expect("read tests/ui/pass/clean_corpus.rs");
+    let pass = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/clean_corpus.rs");
+    let listed = std::fs::read_to_string(&pass).expect("read tests/clean_corpus.rs");
     let missing: Vec<String> = documents()
         .iter()
         .map(|(folder, name)| {
@@ -98,7 +98,7 @@ fn the_compile_test_names_every_document_of_the_clean_corpus() {
         .collect();
     assert!(
         missing.is_empty(),
-        "add to tests/ui/pass/clean_corpus.rs: {missing:?}"
+        "add to tests/clean_corpus.rs: {missing:?}"
     );
 }
 
