@@ -25,7 +25,7 @@ use crate::model::{Document, OutputValue, Spanned, Workflow};
 use crate::names;
 use crate::openapi::{OpenApi, SchemeKind};
 use crate::pointer::JsonPointer;
-use crate::types::{Field, RustType, StructDef, TypeRegistry};
+use crate::types::{Field, RustType, StructDef, TypeId, TypeRegistry};
 
 use flow::Flow;
 use values::{Ctx, Place};
@@ -72,8 +72,8 @@ pub struct WorkflowPlan {
     pub id: String,
     /// The function name.
     pub fn_name: String,
-    /// The inputs struct's name.
-    pub inputs: String,
+    /// The inputs struct.
+    pub inputs: TypeId,
     /// The outputs struct.
     pub outputs: StructDef,
     /// Where each output field's value comes from, in field order.
@@ -98,8 +98,9 @@ pub struct WorkflowCall {
     pub fn_name: String,
     /// The local variable its outputs are kept in (`dependsOn` only).
     pub var: String,
-    /// Its inputs struct.
-    pub inputs: String,
+    /// Its inputs struct; `None` for a `goto` that closes a loop of them, whose target is not
+    /// planned yet (a `goto` passes inputs without naming their type).
+    pub inputs: Option<TypeId>,
     /// Whether the inputs it ran with are kept (`$workflows.W.inputs.X` reads them;
     /// `dependsOn` only).
     pub keeps_inputs: bool,
@@ -179,8 +180,8 @@ pub enum StepCall {
         id: String,
         /// Its function.
         fn_name: String,
-        /// Its inputs struct.
-        inputs: String,
+        /// Its inputs struct (`None`: not known, see [`WorkflowCall::inputs`]).
+        inputs: Option<TypeId>,
         /// Its inputs, each named by the input's wire name.
         args: Vec<Member>,
     },
@@ -704,7 +705,8 @@ pub enum RetryFirst {
 struct Signature {
     id: String,
     fn_name: String,
-    inputs: String,
+    /// `None` for a workflow not planned yet (the target of a `goto` that closes a loop).
+    inputs: Option<TypeId>,
     input_fields: Vec<Field>,
     output_fields: Vec<Field>,
     /// Outputs the workflow declares whose value was rejected (reported): reading one reports
@@ -718,25 +720,13 @@ impl Signature {
         self.rejected_outputs.iter().any(|o| o == output)
     }
 
-    /// The same workflow seen from the document that imports its document as `module`: every
-    /// generated name it mentions is a path into that module.
+    /// The same workflow seen from the document that imports its document as `module`: its
+    /// function is a path into that module (its types are ids, the same from anywhere).
     fn through(&self, module: &str, id: &str) -> Signature {
-        let fields = |fields: &[Field]| -> Vec<Field> {
-            fields
-                .iter()
-                .map(|f| Field {
-                    ty: f.ty.in_module(module),
-                    ..f.clone()
-                })
-                .collect()
-        };
         Signature {
             id: id.to_owned(),
             fn_name: format!("{module}::{}", self.fn_name),
-            inputs: format!("{module}::{}", self.inputs),
-            input_fields: fields(&self.input_fields),
-            output_fields: fields(&self.output_fields),
-            rejected_outputs: self.rejected_outputs.clone(),
+            ..self.clone()
         }
     }
 }
@@ -947,14 +937,12 @@ impl<'a> Planner<'a> {
             kind: Kind::Map(Vec::new()),
         };
         let schema = workflow.inputs.as_ref().unwrap_or(&empty);
-        let inputs_name = self
+        let inputs_id = self
             .types
             .input_struct(schema, &format!("{base}Inputs"), doc_lines);
         let input_fields = self
             .types
-            .structs
-            .iter()
-            .find(|s| s.name == inputs_name)
+            .struct_def(inputs_id)
             .map(|s| s.fields.clone())
             .unwrap_or_default();
         let inputs = InputScope {
@@ -1062,7 +1050,7 @@ impl<'a> Planner<'a> {
         self.signatures.push(Signature {
             id: id.clone(),
             fn_name: fn_name.clone(),
-            inputs: inputs_name.clone(),
+            inputs: Some(inputs_id),
             input_fields,
             output_fields: outputs.fields.clone(),
             rejected_outputs,
@@ -1071,7 +1059,7 @@ impl<'a> Planner<'a> {
         WorkflowPlan {
             id: id.clone(),
             fn_name,
-            inputs: inputs_name,
+            inputs: inputs_id,
             outputs,
             output_values,
             depends_on,

@@ -19,11 +19,12 @@ use super::types::emit_struct;
 use super::values::{
     Scope, all_hold, at_pointer, first_failed, holder_tokens, object_tokens, value_tokens,
 };
-use super::{docs, ident, path, type_tokens};
+use super::{TypePaths, docs, ident, path, type_tokens};
 
 /// Everything a step arm needs to know about the workflow around it.
 struct Machine<'w> {
     rt: &'w TokenStream,
+    paths: TypePaths<'w>,
     workflow: &'w WorkflowPlan,
     variants: Vec<Ident>,
     /// Whether some `retry` runs another step first (and so needs to come back).
@@ -48,16 +49,18 @@ enum Cause {
 pub(super) fn emit_workflow(
     w: &WorkflowPlan,
     rt: &TokenStream,
+    paths: TypePaths,
     serde_outputs: bool,
 ) -> TokenStream {
     let fn_name = ident(&w.fn_name);
-    let inputs = ident(&w.inputs);
+    let inputs = paths.path(w.inputs);
     let outputs_ty = ident(&w.outputs.name);
-    let outputs_struct = emit_struct(&w.outputs, rt, serde_outputs);
+    let outputs_struct = emit_struct(&w.outputs, rt, paths, serde_outputs);
     let doc = docs(&w.doc);
     let id = &w.id;
     let machine = Machine {
         rt,
+        paths,
         workflow: w,
         retry_references: Vec::new(),
         variants: variants(&w.steps),
@@ -105,7 +108,7 @@ pub(super) fn emit_workflow(
     });
     let declarations = w.steps.iter().flat_map(|s| &s.outputs).map(|o| {
         let var = ident(&o.var);
-        let ty = type_tokens(&o.ty, rt);
+        let ty = type_tokens(&o.ty, rt, paths);
         quote!(let mut #var: ::std::option::Option<#ty> = ::std::option::Option::None;)
     });
     let resume = machine.resumes.then(
@@ -235,11 +238,15 @@ impl Machine<'_> {
     /// A `dependsOn` call whose inputs `$workflows.W.inputs.X` reads: they are kept.
     fn call_keeping_inputs(&self, call: &WorkflowCall) -> TokenStream {
         let rt = self.rt;
-        let (f, ty) = (path(&call.fn_name), path(&call.inputs));
+        let f = path(&call.fn_name);
+        let ty = call.inputs.map(|id| {
+            let ty = self.paths.path(id);
+            quote!(: #ty)
+        });
         let (var, inputs_var) = (ident(&call.var), ident(&call.inputs_var()));
         let (workflow, callee) = (&self.workflow.id, &call.id);
         quote! {
-            let #inputs_var: #ty = #rt::__private::inputs_from(
+            let #inputs_var #ty = #rt::__private::inputs_from(
                 #rt::__private::to_json(&inputs), #workflow, ::std::option::Option::None, #callee,
             )?;
             let #var = #f(client, ::std::clone::Clone::clone(&#inputs_var)).await?;
@@ -335,10 +342,13 @@ impl Machine<'_> {
                 args,
             } => {
                 let f = path(fn_name);
-                let inputs_ty = path(inputs);
+                let inputs_ty = inputs.map(|id| {
+                    let ty = self.paths.path(id);
+                    quote!(::<#ty>)
+                });
                 let args = object_tokens(args, scope);
                 let attempt = quote! {
-                    let arguments = #rt::__private::inputs_from::<#inputs_ty>(
+                    let arguments = #rt::__private::inputs_from #inputs_ty (
                         #args, #workflow, ::std::option::Option::Some(#step_id), #id,
                     )?;
                     let called = match #f(client, arguments).await {
@@ -379,11 +389,11 @@ impl Machine<'_> {
                 }
                 OutputSource::Body(pointer) => match &o.ty {
                     RustType::Option(inner) => {
-                        let inner = type_tokens(inner, rt);
+                        let inner = type_tokens(inner, rt, self.paths);
                         quote!(response.body_output_nullable::<#inner>(#expression, #pointer)?)
                     }
                     ty => {
-                        let ty = type_tokens(ty, rt);
+                        let ty = type_tokens(ty, rt, self.paths);
                         quote!(response.body_output::<#ty>(#name, #expression, #pointer)?)
                     }
                 },
@@ -398,7 +408,7 @@ impl Machine<'_> {
                     if o.ty == RustType::Json {
                         value
                     } else {
-                        let ty = type_tokens(&o.ty, rt);
+                        let ty = type_tokens(&o.ty, rt, self.paths);
                         quote!(response.value_output::<#ty>(#name, #expression, #value)?)
                     }
                 }
@@ -411,7 +421,7 @@ impl Machine<'_> {
                 (MissingOutput::LeftUnset, OutputSource::Body(pointer)) => match &o.ty {
                     RustType::Option(_) => None,
                     ty => {
-                        let ty = type_tokens(ty, rt);
+                        let ty = type_tokens(ty, rt, self.paths);
                         Some(quote!(response.body_output_nullable::<#ty>(#expression, #pointer)?))
                     }
                 },
@@ -623,7 +633,7 @@ impl Machine<'_> {
                     Some(reader) => quote!(::std::option::Option::Some(#reader)),
                     None => quote!(::std::option::Option::None),
                 };
-                let ty = type_tokens(ty, rt);
+                let ty = type_tokens(ty, rt, self.paths);
                 let retype = |value: TokenStream| {
                     quote!(#rt::__private::retype::<#ty>(
                         #rt::__private::pointer(&#rt::__private::to_json(#value), #pointer),

@@ -539,7 +539,7 @@ impl<'a> Planner<'a> {
                 let call = StepCall::Workflow {
                     id: callee.id.clone(),
                     fn_name: callee.fn_name.clone(),
-                    inputs: callee.inputs.clone(),
+                    inputs: callee.inputs,
                     args,
                 };
                 (call, Place::Nested, Some(callee.output_fields.as_slice()))
