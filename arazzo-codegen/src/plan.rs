@@ -11,6 +11,7 @@ mod calls;
 mod checks;
 mod embedded;
 mod flow;
+mod inputs;
 mod payload;
 mod presence;
 mod step;
@@ -955,9 +956,14 @@ impl<'a> Planner<'a> {
             kind: Kind::Map(Vec::new()),
         };
         let schema = workflow.inputs.as_ref().unwrap_or(&empty);
-        let inputs_id = self
-            .types
-            .input_struct(schema, &format!("{base}Inputs"), doc_lines);
+        let (file, sources, descriptions) = (self.file, self.sources, self.source_descriptions);
+        let diags = &mut *self.diags;
+        let mut refs = |reference: &Node| {
+            inputs::description_schema(reference, file, sources, descriptions, diags)
+        };
+        let inputs_id =
+            self.types
+                .input_struct(schema, &format!("{base}Inputs"), doc_lines, &mut refs);
         let input_fields = self
             .types
             .struct_def(inputs_id)

@@ -81,6 +81,19 @@ struct Entry {
     def: TypeDef,
 }
 
+/// The schema of a source description a workflow input's `$ref` names
+/// (`$ref: './api.yaml#/components/schemas/Status'`).
+pub struct DescriptionSchema {
+    /// The description.
+    pub api: std::sync::Arc<OpenApi>,
+    /// The JSON pointer to the schema in it.
+    pub pointer: JsonPointer,
+}
+
+/// Finds the schema a `$ref` into another file names (given the `$ref`'s value), reporting
+/// why when it cannot.
+pub type ResolveRef<'r> = dyn FnMut(&Node) -> Option<DescriptionSchema> + 'r;
+
 /// A generated string enum with a fallback variant for values the description did not list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumDef {
@@ -314,9 +327,40 @@ impl TypeRegistry {
             .unwrap_or_else(|| wanted.to_owned())
     }
 
+    /// The type of a source description's schema named by a workflow input's `$ref`: the one
+    /// type of that schema, shared with the outputs that land on it, named after the schema's
+    /// last pointer token (`#/components/schemas/Status` → `Status`) when it is typed first.
+    fn description_type(&mut self, target: &DescriptionSchema) -> RustType {
+        let api = target.api.clone();
+        let Some(node) = api.root.pointer(target.pointer.as_str()) else {
+            return RustType::Json;
+        };
+        let name = target
+            .pointer
+            .tokens()
+            .last()
+            .map(|token| names::type_name(token))
+            .unwrap_or_default();
+        self.output_type(&api, node, &JsonPointer::default(), &name)
+    }
+
     /// The type of a workflow input schema. Objects with properties become structs named
     /// `name_hint`, string enums become enums, in the module of the document being planned.
-    pub fn input_type(&mut self, schema: &Node, name_hint: &str) -> RustType {
+    pub fn input_type(
+        &mut self,
+        schema: &Node,
+        name_hint: &str,
+        refs: &mut ResolveRef,
+    ) -> RustType {
+        if let Some(reference) = schema
+            .get("$ref")
+            .filter(|r| r.as_str().is_some_and(|r| !r.starts_with('#')))
+        {
+            return match refs(reference) {
+                Some(target) => self.description_type(&target),
+                None => RustType::Json,
+            };
+        }
         let ty = schema.get("type").and_then(Node::as_str);
         if let Some(values) = string_enum(schema) {
             let doc = description(schema);
@@ -331,20 +375,28 @@ impl TypeRegistry {
             Some("number") => RustType::F64,
             Some("boolean") => RustType::Bool,
             Some("array") => match schema.get("items") {
-                Some(items) => RustType::Vec(Box::new(
-                    self.input_type(items, &format!("{name_hint}Item")),
-                )),
+                Some(items) => RustType::Vec(Box::new(self.input_type(
+                    items,
+                    &format!("{name_hint}Item"),
+                    refs,
+                ))),
                 None => RustType::Vec(Box::new(RustType::Json)),
             },
             Some("object") | None if schema.get("properties").is_some() => {
-                RustType::Named(self.input_struct(schema, name_hint, Vec::new()))
+                RustType::Named(self.input_struct(schema, name_hint, Vec::new(), refs))
             }
             _ => RustType::Json,
         }
     }
 
     /// Generates the struct for an object schema in the module of the document being planned.
-    pub fn input_struct(&mut self, schema: &Node, name: &str, doc: Vec<String>) -> TypeId {
+    pub fn input_struct(
+        &mut self,
+        schema: &Node,
+        name: &str,
+        doc: Vec<String>,
+        refs: &mut ResolveRef,
+    ) -> TypeId {
         let module = self.module.clone();
         let name = self.free_name_in(&module, name);
         // Added before descending, so nested types cannot take its name.
@@ -361,11 +413,11 @@ impl TypeRegistry {
         let mut fields = Vec::new();
         for (key, prop) in properties {
             let hint = format!("{name}{}", key.to_upper_camel_case());
-            let ty = self.input_type(prop, &hint);
+            let ty = self.input_type(prop, &hint, refs);
             let ty = if required.contains(&key) {
                 ty
             } else {
-                RustType::Option(Box::new(ty))
+                outputs::optional(ty)
             };
             fields.push(Field {
                 ident: names::field_name(key),

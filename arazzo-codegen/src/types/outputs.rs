@@ -346,7 +346,7 @@ impl TypeRegistry {
 }
 
 /// `Option<T>`, once.
-fn optional(ty: RustType) -> RustType {
+pub(super) fn optional(ty: RustType) -> RustType {
     match ty {
         RustType::Option(_) => ty,
         ty => RustType::Option(Box::new(ty)),
