@@ -120,6 +120,16 @@ mod headers_and_cookies_flow {
         "arazzo-codegen/tests/fixtures/clean/headers-and-cookies/flow.arazzo.yaml"
     );
 }
+mod input_from_description_apply_state {
+    arazzo_runtime::arazzo_workflow!(
+        "arazzo-codegen/tests/fixtures/clean/input-from-description/apply-state.arazzo.yaml"
+    );
+}
+mod input_from_description_read_device {
+    arazzo_runtime::arazzo_workflow!(
+        "arazzo-codegen/tests/fixtures/clean/input-from-description/read-device.arazzo.yaml"
+    );
+}
 mod inputs_all_of_flow {
     arazzo_runtime::arazzo_workflow!(
         "arazzo-codegen/tests/fixtures/clean/inputs-all-of/flow.arazzo.yaml"

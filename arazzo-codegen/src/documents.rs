@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::emit::ident;
 use crate::plan::Plan;
-use crate::types::TypeRegistry;
+use crate::types::{TypeDef, TypeRegistry};
 use crate::{Diagnostic, Expansion, Options, emit, plan_str, read_document};
 
 /// Expands the Arazzo documents at `paths` (relative to `options.manifest_dir`) together: the
@@ -47,19 +47,22 @@ pub fn expand_documents(paths: &[String], options: &Options) -> Expansion {
         }
     }
     diagnostics.extend(repeated_workflows(&plans));
-    let tokens = match plans.last_mut() {
-        Some(last) if diagnostics.is_empty() => {
-            last.types = types;
+    let tokens = match plans.last() {
+        Some(_) if diagnostics.is_empty() => {
+            let shared = emit::emit_types(&types, &[], &options.runtime);
             let items: TokenStream = plans
                 .iter()
-                .map(|plan| emit::emit_with(plan, &options.runtime, options.restate))
+                .map(|plan| {
+                    emit::emit_document(plan, &types, &[], &options.runtime, options.restate)
+                })
                 .collect();
-            let markers = plans.iter().flat_map(markers);
+            let markers = markers(&types, &plans);
             let module = ident(&format!("__arazzo_{:016x}", fingerprint(paths)));
             quote! {
                 #(#markers)*
                 #[doc(hidden)]
                 pub mod #module {
+                    #shared
                     #items
                 }
                 #[allow(ambiguous_glob_reexports)]
@@ -111,20 +114,24 @@ fn fingerprint(paths: &[String]) -> u64 {
     hasher.finish()
 }
 
-/// One hidden constant per item `plan` defines, named after the item and after what to do when
-/// two calls in one module define it.
-fn markers(plan: &Plan) -> Vec<TokenStream> {
-    let enums = plan.types.enums.iter().map(|e| e.name.as_str());
-    let structs = plan.types.structs.iter().map(|s| s.name.as_str());
-    let unions = plan.types.unions.iter().map(|u| u.name.as_str());
-    let workflows = plan
-        .workflows
+/// One hidden constant per item the call defines at its top (the types, and each plan's
+/// workflows and modules), named after the item and after what to do when two calls in one
+/// module define it.
+fn markers(types: &TypeRegistry, plans: &[Plan]) -> Vec<TokenStream> {
+    let defined = || types.defined_in(&[]);
+    let enums = defined().filter(|def| matches!(def, TypeDef::Enum(_)));
+    let structs = defined().filter(|def| matches!(def, TypeDef::Struct(_)));
+    let unions = defined().filter(|def| matches!(def, TypeDef::Union(_)));
+    let types = enums.chain(structs).chain(unions).map(TypeDef::name);
+    let workflows = plans
         .iter()
+        .flat_map(|plan| &plan.workflows)
         .flat_map(|w| [w.fn_name.as_str(), w.outputs.name.as_str()]);
-    let modules = plan.imported.iter().map(|source| source.module.as_str());
-    enums
-        .chain(structs)
-        .chain(unions)
+    let modules = plans
+        .iter()
+        .flat_map(|plan| &plan.imported)
+        .map(|source| source.module.as_str());
+    types
         .chain(workflows)
         .chain(modules)
         .map(|name| {

@@ -195,11 +195,14 @@ fn plan_str(text: &str, path: &str, options: &Options, types: types::TypeRegistr
     let mut stubs = TokenStream::new();
     let plan = match load::parse(text, &shown) {
         Ok(root) => {
-            let mut importing = vec![
-                absolute
-                    .canonicalize()
-                    .unwrap_or_else(|_| absolute.to_owned()),
-            ];
+            let mut importing = sources::Importing {
+                paths: vec![
+                    absolute
+                        .canonicalize()
+                        .unwrap_or_else(|_| absolute.to_owned()),
+                ],
+                types,
+            };
             let plan = plan_tree(
                 &root,
                 &shown,
@@ -208,7 +211,6 @@ fn plan_str(text: &str, path: &str, options: &Options, types: types::TypeRegistr
                 &mut diags,
                 &mut files,
                 &mut importing,
-                types,
             );
             if options.restate {
                 emit::restate::check_names(&root, &shown, &mut diags);
@@ -239,9 +241,8 @@ fn plan_str(text: &str, path: &str, options: &Options, types: types::TypeRegistr
     }
 }
 
-/// Reads, checks and plans one Arazzo document and the documents it imports; its types are
-/// added to `types`.
-#[allow(clippy::too_many_arguments)]
+/// Reads, checks and plans one Arazzo document and the documents it imports; the plan holds
+/// the types of `importing` with this document's added.
 fn plan_tree(
     root: &load::Node,
     shown: &str,
@@ -249,8 +250,7 @@ fn plan_tree(
     options: &Options,
     diags: &mut diag::Diagnostics,
     files: &mut Vec<PathBuf>,
-    importing: &mut Vec<PathBuf>,
-    types: types::TypeRegistry,
+    importing: &mut sources::Importing,
 ) -> Option<plan::Plan> {
     let document = model::read(root, shown, diags)?;
     let base_dir = absolute.parent().unwrap_or(Path::new("."));
@@ -261,18 +261,21 @@ fn plan_tree(
         &loaded.openapi,
         loaded.arazzo,
         diags,
-        types,
+        std::mem::take(&mut importing.types),
     ))
 }
 
-/// Plans an Arazzo document named by an `arazzo` source description of another.
+/// Plans an Arazzo document named by an `arazzo` source description of another, emitted in
+/// `module`: its workflows' inputs and outputs are defined there, the types of description
+/// schemas are the ones `importing` shares.
 fn plan_imported(
     path: &Path,
     shown: &str,
+    module: &str,
     options: &Options,
     diags: &mut diag::Diagnostics,
     files: &mut Vec<PathBuf>,
-    importing: &mut Vec<PathBuf>,
+    importing: &mut sources::Importing,
 ) -> Option<plan::Plan> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -296,18 +299,16 @@ fn plan_imported(
             return None;
         }
     };
-    importing.push(path.canonicalize().unwrap_or_else(|_| path.to_owned()));
-    let plan = plan_tree(
-        &root,
-        shown,
-        path,
-        options,
-        diags,
-        files,
-        importing,
-        types::TypeRegistry::default(),
-    );
-    importing.pop();
+    importing
+        .paths
+        .push(path.canonicalize().unwrap_or_else(|_| path.to_owned()));
+    importing.types.enter(module);
+    let plan = plan_tree(&root, shown, path, options, diags, files, importing).map(|mut plan| {
+        importing.types = std::mem::take(&mut plan.types);
+        plan
+    });
+    importing.types.leave();
+    importing.paths.pop();
     plan
 }
 

@@ -11,6 +11,7 @@ mod calls;
 mod checks;
 mod embedded;
 mod flow;
+mod inputs;
 mod payload;
 mod presence;
 mod step;
@@ -25,7 +26,7 @@ use crate::model::{Document, OutputValue, Spanned, Workflow};
 use crate::names;
 use crate::openapi::{OpenApi, SchemeKind};
 use crate::pointer::JsonPointer;
-use crate::types::{Field, RustType, StructDef, TypeRegistry};
+use crate::types::{Field, RustType, StructDef, TypeId, TypeRegistry};
 
 use flow::Flow;
 use values::{Ctx, Place};
@@ -72,12 +73,12 @@ pub struct WorkflowPlan {
     pub id: String,
     /// The function name.
     pub fn_name: String,
-    /// The inputs struct's name.
-    pub inputs: String,
+    /// The inputs struct.
+    pub inputs: TypeId,
     /// The outputs struct.
     pub outputs: StructDef,
-    /// Where each output field's value comes from, in field order.
-    pub output_values: Vec<ValuePlan>,
+    /// Each output field's value and how it is kept in the field's type, in field order.
+    pub output_values: Vec<(ValuePlan, Keep)>,
     /// Workflows (`dependsOn`) that run first, in order.
     pub depends_on: Vec<WorkflowCall>,
     /// The steps, in order.
@@ -98,8 +99,9 @@ pub struct WorkflowCall {
     pub fn_name: String,
     /// The local variable its outputs are kept in (`dependsOn` only).
     pub var: String,
-    /// Its inputs struct.
-    pub inputs: String,
+    /// Its inputs struct; `None` for a `goto` that closes a loop of them, whose target is not
+    /// planned yet (a `goto` passes inputs without naming their type).
+    pub inputs: Option<TypeId>,
     /// Whether the inputs it ran with are kept (`$workflows.W.inputs.X` reads them;
     /// `dependsOn` only).
     pub keeps_inputs: bool,
@@ -146,8 +148,6 @@ pub struct StepPlan {
     pub on_failure: Vec<ActionPlan>,
     /// The index of the next step, `None` for the last.
     pub next: Option<usize>,
-    /// What keeping the outputs does with one the response lacks.
-    pub missing_outputs: MissingOutput,
     /// Whether criteria, actions or outputs read what was sent (`$url`, `$request.…`), so the
     /// request must be kept after sending.
     pub keeps_request: bool,
@@ -179,22 +179,11 @@ pub enum StepCall {
         id: String,
         /// Its function.
         fn_name: String,
-        /// Its inputs struct.
-        inputs: String,
+        /// Its inputs struct (`None`: not known, see [`WorkflowCall::inputs`]).
+        inputs: Option<TypeId>,
         /// Its inputs, each named by the input's wire name.
         args: Vec<Member>,
     },
-}
-
-/// What keeping a step's outputs does with an output its response lacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MissingOutput {
-    /// The step fails with an error naming the output.
-    Fails,
-    /// The output is left unset, and an error arises only where it is read: with success
-    /// actions, a response may lack an output on purpose (the action that applies to it goes
-    /// elsewhere or ends).
-    LeftUnset,
 }
 
 /// A parameter of a step that calls an operation.
@@ -356,30 +345,48 @@ pub struct StepOutput {
     pub ty: RustType,
     /// The expression as written.
     pub expression: String,
-    /// Where the value comes from.
-    pub from: OutputSource,
+    /// Its value: what the runtime expression reads (the step's response or request, the
+    /// called workflow's outputs, or any value of the workflow's scope).
+    pub from: ValuePlan,
+    /// How the value is kept in `ty`.
+    pub keep: Keep,
 }
 
-/// Where a step output's value is read.
-#[derive(Debug, Clone)]
-pub enum OutputSource {
-    /// `$statusCode`
-    Status,
-    /// `$response.header.NAME`
-    Header(String),
-    /// `$response.body#POINTER`
-    Body(JsonPointer),
-    /// `$response.body` of a response declared as something other than JSON (text, XML,
-    /// binary): the body as text.
-    Text,
-    /// `$outputs.NAME` of the workflow a step calls: the outputs struct's field.
-    Nested(String),
-    /// A value computed from what the step sent and received: `$url`, `$method`,
-    /// `$request.…`, or a selector.
-    Computed(ValuePlan),
-    /// A value of the workflow's scope (`$inputs.…`, another step's output, `$workflows.…`),
-    /// typed like a workflow output.
-    Scope(ValuePlan),
+/// How an output (of a step or of the workflow) keeps its [`ValuePlan`] in its Rust type:
+/// decided in `plan`, so that `emit` only renders it. For values of the workflow's scope the
+/// one rule is [`kept`]; a step output read from its exchange is typed from the response schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Read from the step's response (`$statusCode`, a header, the body at a pointer, the body
+    /// as text) into the output's type. `lenient`: a header or body member the response lacks
+    /// leaves the output unset instead of failing the step (a step with success actions, whose
+    /// responses may lack an output on purpose: the action that applies goes elsewhere or ends).
+    Response {
+        /// Leave the output unset when the response lacks it.
+        lenient: bool,
+    },
+    /// A typed value read whole, cloned: an input, a step output every path to the reader
+    /// sets, an output of a `dependsOn` or called workflow.
+    Whole,
+    /// A step output read whole that a `goto` may skip: `None` while it is unset. `flatten`:
+    /// the output is itself an `Option`, kept as one `Option`.
+    WholeIfSet {
+        /// The output's own type is an `Option`.
+        flatten: bool,
+    },
+    /// The member a JSON pointer reaches in a step output, decoded into the type the schema
+    /// gives it. `certain: false`: a `goto` may skip the step, so `None` while it is unset.
+    Member {
+        /// Every path to the reader sets the output.
+        certain: bool,
+    },
+    /// A JSON value computed at run time (a selector, what the step sent, a pointer into an
+    /// input, a template, …): a `serde_json::Value`, or decoded into the output's type when
+    /// `decode`.
+    Computed {
+        /// The output's type is not `serde_json::Value`.
+        decode: bool,
+    },
 }
 
 /// A value computed at run time (a parameter, a payload, a workflow output).
@@ -443,6 +450,9 @@ pub enum ValuePlan {
     ResponseHeader(String),
     /// `$response.body#POINTER`.
     ResponseBody(JsonPointer),
+    /// `$response.body` of a response the description declares only with media types that
+    /// are not JSON (text, XML, binary): the body as text.
+    ResponseText,
     /// `$url` of the request the step sent (without credentials).
     Url,
     /// `$method` of the request the step sent.
@@ -704,7 +714,8 @@ pub enum RetryFirst {
 struct Signature {
     id: String,
     fn_name: String,
-    inputs: String,
+    /// `None` for a workflow not planned yet (the target of a `goto` that closes a loop).
+    inputs: Option<TypeId>,
     input_fields: Vec<Field>,
     output_fields: Vec<Field>,
     /// Outputs the workflow declares whose value was rejected (reported): reading one reports
@@ -718,25 +729,13 @@ impl Signature {
         self.rejected_outputs.iter().any(|o| o == output)
     }
 
-    /// The same workflow seen from the document that imports its document as `module`: every
-    /// generated name it mentions is a path into that module.
+    /// The same workflow seen from the document that imports its document as `module`: its
+    /// function is a path into that module (its types are ids, the same from anywhere).
     fn through(&self, module: &str, id: &str) -> Signature {
-        let fields = |fields: &[Field]| -> Vec<Field> {
-            fields
-                .iter()
-                .map(|f| Field {
-                    ty: f.ty.in_module(module),
-                    ..f.clone()
-                })
-                .collect()
-        };
         Signature {
             id: id.to_owned(),
             fn_name: format!("{module}::{}", self.fn_name),
-            inputs: format!("{module}::{}", self.inputs),
-            input_fields: fields(&self.input_fields),
-            output_fields: fields(&self.output_fields),
-            rejected_outputs: self.rejected_outputs.clone(),
+            ..self.clone()
         }
     }
 }
@@ -884,11 +883,12 @@ fn is_read(source: &crate::model::SourceDescription) -> bool {
         .is_none_or(|k| k.value == "openapi" || k.value == "arazzo")
 }
 
-/// The Rust type a value keeps where it is stored as it is (a workflow output, a step output
-/// read from the workflow's scope): the type of an input or output read whole, the type its
-/// schema gives the member a JSON pointer reaches in a step output, an `Option` when the step
-/// that sets it may not have run, else JSON. `emit` renders these reads as this decides.
-fn value_type(value: &ValuePlan, types: &TypeRegistry) -> RustType {
+/// The one rule for the Rust type of an output that keeps a value of the workflow's scope (a
+/// workflow output; a step output reading `$inputs`, another step, `$workflows.…`), and how it
+/// is kept in it: an input or output read whole keeps its type; the member a JSON pointer
+/// reaches in a step output gets the type its schema gives it; a step output a `goto` may skip
+/// makes either an `Option`; anything else is JSON.
+pub(crate) fn kept(value: &ValuePlan, types: &TypeRegistry) -> (RustType, Keep) {
     match value {
         ValuePlan::Input {
             ty, pointer: None, ..
@@ -898,27 +898,36 @@ fn value_type(value: &ValuePlan, types: &TypeRegistry) -> RustType {
         }
         | ValuePlan::NestedOutput {
             ty, pointer: None, ..
-        } => ty.clone(),
+        } => (ty.clone(), Keep::Whole),
         ValuePlan::StepOutput {
             ty,
             certain,
-            pointer,
+            pointer: None,
             ..
-        } => {
-            let ty = match pointer {
-                None => ty.clone(),
-                Some(pointer) => match types.at_pointer(ty, pointer) {
-                    Some(ty) => ty,
-                    None => return RustType::Json,
-                },
-            };
-            if *certain || matches!(ty, RustType::Option(_)) {
-                ty
-            } else {
-                RustType::Option(Box::new(ty))
+        } => match (certain, ty) {
+            (true, _) => (ty.clone(), Keep::Whole),
+            (false, RustType::Option(_)) => (ty.clone(), Keep::WholeIfSet { flatten: true }),
+            (false, _) => (
+                RustType::Option(Box::new(ty.clone())),
+                Keep::WholeIfSet { flatten: false },
+            ),
+        },
+        ValuePlan::StepOutput {
+            ty,
+            certain,
+            pointer: Some(pointer),
+            ..
+        } => match types.at_pointer(ty, pointer) {
+            Some(ty) if *certain || matches!(ty, RustType::Option(_)) => {
+                (ty, Keep::Member { certain: *certain })
             }
-        }
-        _ => RustType::Json,
+            Some(ty) => (
+                RustType::Option(Box::new(ty)),
+                Keep::Member { certain: false },
+            ),
+            None => (RustType::Json, Keep::Computed { decode: false }),
+        },
+        _ => (RustType::Json, Keep::Computed { decode: false }),
     }
 }
 
@@ -947,14 +956,17 @@ impl<'a> Planner<'a> {
             kind: Kind::Map(Vec::new()),
         };
         let schema = workflow.inputs.as_ref().unwrap_or(&empty);
-        let inputs_name = self
-            .types
-            .input_struct(schema, &format!("{base}Inputs"), doc_lines);
+        let (file, sources, descriptions) = (self.file, self.sources, self.source_descriptions);
+        let diags = &mut *self.diags;
+        let mut refs = |reference: &Node| {
+            inputs::description_schema(reference, file, sources, descriptions, diags)
+        };
+        let inputs_id =
+            self.types
+                .input_struct(schema, &format!("{base}Inputs"), doc_lines, &mut refs);
         let input_fields = self
             .types
-            .structs
-            .iter()
-            .find(|s| s.name == inputs_name)
+            .struct_def(inputs_id)
             .map(|s| s.fields.clone())
             .unwrap_or_default();
         let inputs = InputScope {
@@ -1040,14 +1052,14 @@ impl<'a> Planner<'a> {
                 rejected_outputs.push(name.value.clone());
                 continue;
             };
-            let ty = value_type(&value, &self.types);
+            let (ty, keep) = kept(&value, &self.types);
             outputs.fields.push(Field {
                 ident: names::field_name(&name.value),
                 wire: name.value.clone(),
                 ty,
                 doc: Some(format!("`{}`: {described}", name.value)),
             });
-            output_values.push(value);
+            output_values.push((value, keep));
         }
         names::dedupe_fields(&mut outputs.fields);
         calls::keep_called_values(
@@ -1062,7 +1074,7 @@ impl<'a> Planner<'a> {
         self.signatures.push(Signature {
             id: id.clone(),
             fn_name: fn_name.clone(),
-            inputs: inputs_name.clone(),
+            inputs: Some(inputs_id),
             input_fields,
             output_fields: outputs.fields.clone(),
             rejected_outputs,
@@ -1071,7 +1083,7 @@ impl<'a> Planner<'a> {
         WorkflowPlan {
             id: id.clone(),
             fn_name,
-            inputs: inputs_name,
+            inputs: inputs_id,
             outputs,
             output_values,
             depends_on,

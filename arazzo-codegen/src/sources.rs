@@ -6,6 +6,18 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::model::{Action, ActionTarget, Document, Target};
 use crate::plan::{ArazzoSource, LoadedSource};
+use crate::types::TypeRegistry;
+
+/// What the documents of one expansion share while one of them is planned: the Arazzo
+/// documents being planned around it, canonical (to refuse an import cycle; the first is the
+/// document the build started from), and the one type registry, so that the documents an
+/// `arazzo` source imports share one type per description schema with the importing one.
+pub struct Importing {
+    /// The documents being planned, outermost first.
+    pub paths: Vec<PathBuf>,
+    /// The types of every document planned so far.
+    pub types: TypeRegistry,
+}
 
 /// What [`load_all`] found: OpenAPI descriptions, and Arazzo documents planned on their own.
 #[derive(Default)]
@@ -50,7 +62,8 @@ pub(crate) fn uncalled_arazzo(doc: &Document) -> usize {
 }
 
 /// Loads every source description of `doc`; problems become diagnostics at the source's `url`.
-/// `importing` holds the Arazzo documents being planned around this one, to refuse a cycle.
+/// `importing` holds the Arazzo documents being planned around this one, to refuse a cycle, and
+/// the types the documents it imports add to.
 pub fn load_all(
     doc: &Document,
     file: &str,
@@ -58,7 +71,7 @@ pub fn load_all(
     options: &crate::Options,
     diags: &mut Diagnostics,
     files: &mut Vec<PathBuf>,
-    importing: &mut Vec<PathBuf>,
+    importing: &mut Importing,
 ) -> Loaded {
     let mut loaded = Loaded::default();
     let base_dir = &relative_base(doc, base_dir);
@@ -80,15 +93,16 @@ pub fn load_all(
             diags.push(Diagnostic::new(file, Some(pos), message).with_hint(hint));
             continue;
         }
-        let path = match crate::lock::local_copy(source, file, base_dir, importing, options, files)
-        {
-            Some(Ok(copy)) => copy,
-            Some(Err(d)) => {
-                diags.push(d);
-                continue;
-            }
-            None => base_dir.join(url),
-        };
+        let path =
+            match crate::lock::local_copy(source, file, base_dir, &importing.paths, options, files)
+            {
+                Some(Ok(copy)) => copy,
+                Some(Err(d)) => {
+                    diags.push(d);
+                    continue;
+                }
+                None => base_dir.join(url),
+            };
         if options.refuses(&path) {
             let what = format!("source description `{}` (`{url}`)", source.name.value);
             diags.push(Diagnostic::new(
@@ -105,7 +119,7 @@ pub fn load_all(
             // Documents may list each other (the specification forbids no mutual import), so
             // another document is planned only when this one calls into it; calls that go back
             // and forth between documents cannot be planned.
-            if called && importing.contains(&canonical) {
+            if called && importing.paths.contains(&canonical) {
                 diags.push(Diagnostic::new(
                     file,
                     Some(source.url.pos),
@@ -127,11 +141,13 @@ pub fn load_all(
             if !called {
                 continue;
             }
-            let plan = crate::plan_imported(&path, &shown, options, diags, files, importing);
+            let module = crate::names::field_name(&source.name.value);
+            let plan =
+                crate::plan_imported(&path, &shown, &module, options, diags, files, importing);
             match plan {
                 Some(plan) => loaded.arazzo.push(ArazzoSource {
                     name: source.name.value.clone(),
-                    module: crate::names::field_name(&source.name.value),
+                    module,
                     plan,
                 }),
                 None if diags.is_empty() => diags.push(Diagnostic::new(

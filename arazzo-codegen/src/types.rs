@@ -36,23 +36,63 @@ pub enum RustType {
     Boxed(Box<RustType>),
     /// `BTreeMap<String, T>` (`additionalProperties: T` without `properties`).
     Map(Box<RustType>),
-    /// A generated enum or struct, by name.
-    Named(String),
+    /// A generated enum or struct.
+    Named(TypeId),
 }
 
-impl RustType {
-    /// The type as named from a parent module of `module`, where it was generated.
-    pub fn in_module(&self, module: &str) -> RustType {
+/// A generated type: its place in the [`TypeRegistry`] of the expansion. The plan names
+/// generated types only by id; `emit` looks the id up for the name and module the registry
+/// decided, and renders the path from the module it is writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeId(usize);
+
+/// What a [`TypeId`] stands for.
+#[derive(Debug)]
+pub enum TypeDef {
+    /// A string enum.
+    Enum(EnumDef),
+    /// A struct.
+    Struct(StructDef),
+    /// An enum over `oneOf` / `anyOf` alternatives.
+    Union(UnionDef),
+    /// A name taken by an item emitted with its workflow (a workflow's outputs struct).
+    Reserved(String),
+}
+
+impl TypeDef {
+    /// The item's name.
+    pub fn name(&self) -> &str {
         match self {
-            RustType::Vec(inner) => RustType::Vec(Box::new(inner.in_module(module))),
-            RustType::Option(inner) => RustType::Option(Box::new(inner.in_module(module))),
-            RustType::Boxed(inner) => RustType::Boxed(Box::new(inner.in_module(module))),
-            RustType::Map(inner) => RustType::Map(Box::new(inner.in_module(module))),
-            RustType::Named(name) => RustType::Named(format!("{module}::{name}")),
-            other => other.clone(),
+            TypeDef::Enum(def) => &def.name,
+            TypeDef::Struct(def) => &def.name,
+            TypeDef::Union(def) => &def.name,
+            TypeDef::Reserved(name) => name,
         }
     }
 }
+
+/// One generated type and the module it is defined in.
+#[derive(Debug)]
+struct Entry {
+    /// The module, as the path of module names from the top of the expansion: empty for the
+    /// types of description schemas (shared by every document of the expansion, imported ones
+    /// included), an imported Arazzo document's module for its workflows' inputs and outputs.
+    module: Vec<String>,
+    def: TypeDef,
+}
+
+/// The schema of a source description a workflow input's `$ref` names
+/// (`$ref: './api.yaml#/components/schemas/Status'`).
+pub struct DescriptionSchema {
+    /// The description.
+    pub api: std::sync::Arc<OpenApi>,
+    /// The JSON pointer to the schema in it.
+    pub pointer: JsonPointer,
+}
+
+/// Finds the schema a `$ref` into another file names (given the `$ref`'s value), reporting
+/// why when it cannot.
+pub type ResolveRef<'r> = dyn FnMut(&Node) -> Option<DescriptionSchema> + 'r;
 
 /// A generated string enum with a fallback variant for values the description did not list.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,34 +159,89 @@ pub struct Field {
 }
 
 /// Every named type one expansion generates: one type per schema of a description, however
-/// many outputs (of however many workflows and documents) land on it.
+/// many outputs (of however many workflows and documents, imported ones included) land on it.
+/// Names are decided here, once: see [`TypeRegistry::free_name`].
 #[derive(Debug, Default)]
 pub struct TypeRegistry {
-    /// The enums.
-    pub enums: Vec<EnumDef>,
-    /// The structs (inputs, response objects and the objects nested in them).
-    pub structs: Vec<StructDef>,
-    /// The enums over `oneOf` / `anyOf` alternatives.
-    pub unions: Vec<UnionDef>,
-    /// Names taken by items generated elsewhere (workflow outputs structs).
-    reserved: Vec<String>,
+    /// Every type, indexed by [`TypeId`].
+    entries: Vec<Entry>,
+    /// The module of the document being planned: where its inputs and outputs go.
+    module: Vec<String>,
     /// The type generated for each description schema, by the schema's identity.
-    schemas: Vec<(outputs::SchemaId, String)>,
+    schemas: Vec<(outputs::SchemaId, TypeId)>,
     /// The descriptions typed from, kept alive so that a schema's identity stays its own.
     descriptions: Vec<std::sync::Arc<OpenApi>>,
 }
 
 impl TypeRegistry {
-    fn add_enum(&mut self, name: &str, values: Vec<String>, doc: Option<String>) -> String {
-        if let Some(existing) = self
-            .enums
-            .iter()
-            .find(|e| e.name == name)
-            .filter(|e| e.variants.iter().map(|(_, v)| v).eq(values.iter()))
-        {
-            return existing.name.clone();
+    /// The item `id` stands for.
+    pub fn def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.entries.get(id.0).map(|e| &e.def)
+    }
+
+    /// The name of the item `id` stands for.
+    pub fn name(&self, id: TypeId) -> &str {
+        self.def(id).map_or("", TypeDef::name)
+    }
+
+    /// The module the item `id` stands for is defined in (see [`Entry::module`]).
+    pub fn module(&self, id: TypeId) -> &[String] {
+        self.entries.get(id.0).map_or(&[], |e| e.module.as_slice())
+    }
+
+    /// The struct `id` stands for, if it is one.
+    pub fn struct_def(&self, id: TypeId) -> Option<&StructDef> {
+        match self.def(id)? {
+            TypeDef::Struct(def) => Some(def),
+            TypeDef::Enum(_) | TypeDef::Union(_) | TypeDef::Reserved(_) => None,
         }
-        let name = self.free_name(name);
+    }
+
+    /// The items defined in `module`, in the order they were generated.
+    pub fn defined_in<'r>(&'r self, module: &'r [String]) -> impl Iterator<Item = &'r TypeDef> {
+        self.entries
+            .iter()
+            .filter(move |e| e.module == module)
+            .map(|e| &e.def)
+    }
+
+    /// Plans the next items (workflow inputs and outputs) in the module of an imported Arazzo
+    /// document, until [`Self::leave`].
+    pub fn enter(&mut self, module: &str) {
+        self.module.push(module.to_owned());
+    }
+
+    /// Back to the module around the imported document's.
+    pub fn leave(&mut self) {
+        self.module.pop();
+    }
+
+    /// Adds `def` to `module` and returns its id.
+    fn add(&mut self, module: Vec<String>, def: TypeDef) -> TypeId {
+        self.entries.push(Entry { module, def });
+        TypeId(self.entries.len() - 1)
+    }
+
+    fn def_mut(&mut self, id: TypeId) -> Option<&mut TypeDef> {
+        self.entries.get_mut(id.0).map(|e| &mut e.def)
+    }
+
+    fn add_enum(
+        &mut self,
+        module: Vec<String>,
+        name: &str,
+        values: Vec<String>,
+        doc: Option<String>,
+    ) -> TypeId {
+        let existing = self.entries.iter().position(|e| {
+            e.module == module
+                && matches!(&e.def, TypeDef::Enum(def) if def.name == name
+                    && def.variants.iter().map(|(_, v)| v).eq(values.iter()))
+        });
+        if let Some(index) = existing {
+            return TypeId(index);
+        }
+        let name = self.free_name_in(&module, name);
         let mut variants: Vec<(String, String)> = Vec::new();
         for value in values {
             let mut variant = names::type_name(&value);
@@ -158,13 +253,15 @@ impl TypeRegistry {
             }
             variants.push((variant, value));
         }
-        self.enums.push(EnumDef {
-            name: name.clone(),
-            variants,
-            fallback: "Other".to_owned(),
-            doc,
-        });
-        name
+        self.add(
+            module,
+            TypeDef::Enum(EnumDef {
+                name,
+                variants,
+                fallback: "Other".to_owned(),
+                doc,
+            }),
+        )
     }
 
     /// The type of the value `pointer` reaches inside a value of type `ty`: `None` where the
@@ -184,8 +281,8 @@ impl TypeRegistry {
                     optional = true;
                     value
                 }
-                RustType::Named(name) => {
-                    let def = self.structs.iter().find(|s| s.name == *name)?;
+                RustType::Named(id) => {
+                    let def = self.struct_def(*id)?;
                     &def.fields.iter().find(|f| f.wire == *token)?.ty
                 }
                 _ => return None,
@@ -199,20 +296,27 @@ impl TypeRegistry {
         })
     }
 
-    /// Reserves a type name for an item generated elsewhere, so no schema takes it.
+    /// Reserves a type name in the current module for an item generated elsewhere (a
+    /// workflow's outputs struct), so no other type takes it; returns the name given.
     pub fn reserve(&mut self, name: &str) -> String {
-        let name = self.free_name(name);
-        self.reserved.push(name.clone());
+        let module = self.module.clone();
+        let name = self.free_name_in(&module, name);
+        self.add(module, TypeDef::Reserved(name.clone()));
         name
     }
 
-    /// A type name not yet taken.
+    /// A type name not yet taken in the current module.
     pub fn free_name(&self, wanted: &str) -> String {
+        self.free_name_in(&self.module, wanted)
+    }
+
+    /// The naming rule's last step: `wanted`, or, when an item of `module` has that name
+    /// already, `wanted` with the first of `2`, `3`, … that makes it unique.
+    fn free_name_in(&self, module: &[String], wanted: &str) -> String {
         let taken = |n: &str| {
-            self.enums.iter().any(|e| e.name == n)
-                || self.structs.iter().any(|s| s.name == n)
-                || self.unions.iter().any(|u| u.name == n)
-                || self.reserved.iter().any(|r| r == n)
+            self.entries
+                .iter()
+                .any(|e| e.module == module && e.def.name() == n)
         };
         if !taken(wanted) {
             return wanted.to_owned();
@@ -223,13 +327,44 @@ impl TypeRegistry {
             .unwrap_or_else(|| wanted.to_owned())
     }
 
+    /// The type of a source description's schema named by a workflow input's `$ref`: the one
+    /// type of that schema, shared with the outputs that land on it, named after the schema's
+    /// last pointer token (`#/components/schemas/Status` → `Status`) when it is typed first.
+    fn description_type(&mut self, target: &DescriptionSchema) -> RustType {
+        let api = target.api.clone();
+        let Some(node) = api.root.pointer(target.pointer.as_str()) else {
+            return RustType::Json;
+        };
+        let name = target
+            .pointer
+            .tokens()
+            .last()
+            .map(|token| names::type_name(token))
+            .unwrap_or_default();
+        self.output_type(&api, node, &JsonPointer::default(), &name)
+    }
+
     /// The type of a workflow input schema. Objects with properties become structs named
-    /// `name_hint`, string enums become enums.
-    pub fn input_type(&mut self, schema: &Node, name_hint: &str) -> RustType {
+    /// `name_hint`, string enums become enums, in the module of the document being planned.
+    pub fn input_type(
+        &mut self,
+        schema: &Node,
+        name_hint: &str,
+        refs: &mut ResolveRef,
+    ) -> RustType {
+        if let Some(reference) = schema
+            .get("$ref")
+            .filter(|r| r.as_str().is_some_and(|r| !r.starts_with('#')))
+        {
+            return match refs(reference) {
+                Some(target) => self.description_type(&target),
+                None => RustType::Json,
+            };
+        }
         let ty = schema.get("type").and_then(Node::as_str);
         if let Some(values) = string_enum(schema) {
             let doc = description(schema);
-            return RustType::Named(self.add_enum(name_hint, values, doc));
+            return RustType::Named(self.add_enum(self.module.clone(), name_hint, values, doc));
         }
         match ty {
             Some("string") => match schema.get("format").and_then(Node::as_str) {
@@ -240,37 +375,49 @@ impl TypeRegistry {
             Some("number") => RustType::F64,
             Some("boolean") => RustType::Bool,
             Some("array") => match schema.get("items") {
-                Some(items) => RustType::Vec(Box::new(
-                    self.input_type(items, &format!("{name_hint}Item")),
-                )),
+                Some(items) => RustType::Vec(Box::new(self.input_type(
+                    items,
+                    &format!("{name_hint}Item"),
+                    refs,
+                ))),
                 None => RustType::Vec(Box::new(RustType::Json)),
             },
             Some("object") | None if schema.get("properties").is_some() => {
-                RustType::Named(self.input_struct(schema, name_hint, Vec::new()))
+                RustType::Named(self.input_struct(schema, name_hint, Vec::new(), refs))
             }
             _ => RustType::Json,
         }
     }
 
-    /// Generates the struct for an object schema and returns its name.
-    pub fn input_struct(&mut self, schema: &Node, name: &str, doc: Vec<String>) -> String {
-        let name = self.free_name(name);
-        // Reserve the name before descending, so nested types cannot take it.
-        self.structs.push(StructDef {
-            name: name.clone(),
-            doc: doc.clone(),
-            fields: Vec::new(),
-            closed: false,
-        });
+    /// Generates the struct for an object schema in the module of the document being planned.
+    pub fn input_struct(
+        &mut self,
+        schema: &Node,
+        name: &str,
+        doc: Vec<String>,
+        refs: &mut ResolveRef,
+    ) -> TypeId {
+        let module = self.module.clone();
+        let name = self.free_name_in(&module, name);
+        // Added before descending, so nested types cannot take its name.
+        let id = self.add(
+            module,
+            TypeDef::Struct(StructDef {
+                name: name.clone(),
+                doc: doc.clone(),
+                fields: Vec::new(),
+                closed: false,
+            }),
+        );
         let (required, properties) = object_members(schema);
         let mut fields = Vec::new();
         for (key, prop) in properties {
             let hint = format!("{name}{}", key.to_upper_camel_case());
-            let ty = self.input_type(prop, &hint);
+            let ty = self.input_type(prop, &hint, refs);
             let ty = if required.contains(&key) {
                 ty
             } else {
-                RustType::Option(Box::new(ty))
+                outputs::optional(ty)
             };
             fields.push(Field {
                 ident: names::field_name(key),
@@ -280,11 +427,10 @@ impl TypeRegistry {
             });
         }
         names::dedupe_fields(&mut fields);
-        if let Some(def) = self.structs.iter_mut().find(|s| s.name == name) {
+        if let Some(TypeDef::Struct(def)) = self.def_mut(id) {
             def.fields = fields;
-            def.doc = doc;
         }
-        name
+        id
     }
 }
 

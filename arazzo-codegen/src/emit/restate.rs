@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, path};
+use super::{TypePaths, ident, path};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Node;
 use crate::names;
@@ -13,31 +13,32 @@ use crate::plan::{Plan, WorkflowPlan};
 
 /// The `impl restate::Workflow` items of the document's own workflows (those of imported
 /// documents are served by their own document's expansion).
-pub fn emit(plan: &Plan, runtime: &TokenStream) -> TokenStream {
+pub fn emit(plan: &Plan, paths: TypePaths, runtime: &TokenStream) -> TokenStream {
     let items = plan
         .workflows
         .iter()
-        .map(|w| emit_workflow(plan, w, runtime));
+        .map(|w| emit_workflow(paths, w, runtime));
     quote!(#(#items)*)
 }
 
 /// The name of the struct standing for workflow `w` in Restate.
-fn struct_name(plan: &Plan, w: &WorkflowPlan) -> String {
-    plan.types
+fn struct_name(paths: TypePaths, w: &WorkflowPlan) -> String {
+    paths
+        .types()
         .free_name(&format!("{}Workflow", names::type_name(&w.id)))
 }
 
-fn emit_workflow(plan: &Plan, w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
-    let name = ident(&struct_name(plan, w));
+fn emit_workflow(paths: TypePaths, w: &WorkflowPlan, rt: &TokenStream) -> TokenStream {
+    let name = ident(&struct_name(paths, w));
     let id = &w.id;
     let function = path(&w.fn_name);
-    let inputs = path(&w.inputs);
+    let inputs = paths.path(w.inputs);
     let outputs = ident(&w.outputs.name);
     let doc = format!(
         " Workflow `{id}` as a Restate workflow service named `{id}` (handler `run`): serve it \
          with `restate::service::<{}>(&client)`; start a run with `POST /{id}/<key>/run` and \
          the inputs as JSON.",
-        struct_name(plan, w)
+        struct_name(paths, w)
     );
     quote! {
         #[doc = #doc]

@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::types::{EnumDef, RustType, StructDef, UnionDef};
 
-use super::{doc_text, docs, ident, type_tokens};
+use super::{TypePaths, doc_text, docs, ident, type_tokens};
 
 /// The serde path for `#[serde(crate = "...")]`: generated types derive through the runtime's
 /// re-export, so the user's crate needs no serde dependency.
@@ -13,13 +13,18 @@ fn serde_crate(runtime: &TokenStream) -> String {
     format!("{runtime}::__private::serde").replace(' ', "")
 }
 
-pub(super) fn emit_struct(def: &StructDef, runtime: &TokenStream, serde: bool) -> TokenStream {
+pub(super) fn emit_struct(
+    def: &StructDef,
+    runtime: &TokenStream,
+    paths: TypePaths,
+    serde: bool,
+) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs(&def.doc);
     let serde_crate = serde_crate(runtime);
     let fields = def.fields.iter().map(|f| {
         let field = ident(&f.ident);
-        let ty = type_tokens(&f.ty, runtime);
+        let ty = type_tokens(&f.ty, runtime, paths);
         let wire = &f.wire;
         let doc = f.doc.as_deref().map(doc_text).unwrap_or_default();
         let optional = matches!(f.ty, RustType::Option(_));
@@ -139,7 +144,7 @@ pub(super) fn emit_enum(def: &EnumDef, runtime: &TokenStream) -> TokenStream {
 
 /// An enum over a `oneOf` / `anyOf`: untagged (the first alternative that decodes), or chosen by
 /// the discriminator member's value.
-pub(super) fn emit_union(def: &UnionDef, runtime: &TokenStream) -> TokenStream {
+pub(super) fn emit_union(def: &UnionDef, runtime: &TokenStream, paths: TypePaths) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs(&def.doc);
     let serde_crate = serde_crate(runtime);
@@ -147,7 +152,7 @@ pub(super) fn emit_union(def: &UnionDef, runtime: &TokenStream) -> TokenStream {
     let types: Vec<TokenStream> = def
         .variants
         .iter()
-        .map(|v| type_tokens(&v.ty, runtime))
+        .map(|v| type_tokens(&v.ty, runtime, paths))
         .collect();
     let Some(tag) = &def.tag else {
         return quote! {

@@ -94,6 +94,10 @@ pub(super) fn value_tokens(value: &ValuePlan, scope: Scope) -> TokenStream {
         ValuePlan::Status => quote!(#json::Value::from(response.status())),
         ValuePlan::ResponseHeader(name) => quote!(response.header(#name)),
         ValuePlan::ResponseBody(pointer) => quote!(response.body_at(#pointer)),
+        ValuePlan::ResponseText => {
+            let whole = JsonPointer::default();
+            quote!(response.body_at(#whole))
+        }
         ValuePlan::Url => quote!(response.url()),
         ValuePlan::Method => quote!(response.method()),
         ValuePlan::Request(source) => match source {

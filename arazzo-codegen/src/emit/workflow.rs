@@ -8,9 +8,9 @@ use quote::quote;
 use crate::http::ParameterLocation;
 use crate::openapi::{ApiKeyLocation, OAuthFlow, OAuthFlows, SchemeKind};
 use crate::plan::{
-    ActionPlan, ActionPlanKind, MissingOutput, OperationPlan, OutputSource, ParameterPlan,
-    ParameterStyle, Presence, RetryFirst, StepCall, StepPlan, TemplatePiece, ValuePlan,
-    WorkflowCall, WorkflowPlan,
+    ActionPlan, ActionPlanKind, Keep, OperationPlan, ParameterPlan, ParameterStyle, Presence,
+    RetryFirst, StepCall, StepOutput, StepPlan, TemplatePiece, ValuePlan, WorkflowCall,
+    WorkflowPlan,
 };
 use crate::types::RustType;
 
@@ -19,11 +19,12 @@ use super::types::emit_struct;
 use super::values::{
     Scope, all_hold, at_pointer, first_failed, holder_tokens, object_tokens, value_tokens,
 };
-use super::{docs, ident, path, type_tokens};
+use super::{TypePaths, docs, ident, path, type_tokens};
 
 /// Everything a step arm needs to know about the workflow around it.
 struct Machine<'w> {
     rt: &'w TokenStream,
+    paths: TypePaths<'w>,
     workflow: &'w WorkflowPlan,
     variants: Vec<Ident>,
     /// Whether some `retry` runs another step first (and so needs to come back).
@@ -48,16 +49,18 @@ enum Cause {
 pub(super) fn emit_workflow(
     w: &WorkflowPlan,
     rt: &TokenStream,
+    paths: TypePaths,
     serde_outputs: bool,
 ) -> TokenStream {
     let fn_name = ident(&w.fn_name);
-    let inputs = ident(&w.inputs);
+    let inputs = paths.path(w.inputs);
     let outputs_ty = ident(&w.outputs.name);
-    let outputs_struct = emit_struct(&w.outputs, rt, serde_outputs);
+    let outputs_struct = emit_struct(&w.outputs, rt, paths, serde_outputs);
     let doc = docs(&w.doc);
     let id = &w.id;
     let machine = Machine {
         rt,
+        paths,
         workflow: w,
         retry_references: Vec::new(),
         variants: variants(&w.steps),
@@ -105,7 +108,7 @@ pub(super) fn emit_workflow(
     });
     let declarations = w.steps.iter().flat_map(|s| &s.outputs).map(|o| {
         let var = ident(&o.var);
-        let ty = type_tokens(&o.ty, rt);
+        let ty = type_tokens(&o.ty, rt, paths);
         quote!(let mut #var: ::std::option::Option<#ty> = ::std::option::Option::None;)
     });
     let resume = machine.resumes.then(
@@ -121,7 +124,8 @@ pub(super) fn emit_workflow(
     let slots = w.retry_slots;
     let fields = w.outputs.fields.iter().zip(&w.output_values).map(|(f, v)| {
         let field = ident(&f.ident);
-        let value = machine.output_value(v, &f.ty, None);
+        let (value, keep) = v;
+        let value = machine.kept(value, &f.ty, *keep, None, None);
         quote!(#field: #value,)
     });
     quote! {
@@ -235,11 +239,15 @@ impl Machine<'_> {
     /// A `dependsOn` call whose inputs `$workflows.W.inputs.X` reads: they are kept.
     fn call_keeping_inputs(&self, call: &WorkflowCall) -> TokenStream {
         let rt = self.rt;
-        let (f, ty) = (path(&call.fn_name), path(&call.inputs));
+        let f = path(&call.fn_name);
+        let ty = call.inputs.map(|id| {
+            let ty = self.paths.path(id);
+            quote!(: #ty)
+        });
         let (var, inputs_var) = (ident(&call.var), ident(&call.inputs_var()));
         let (workflow, callee) = (&self.workflow.id, &call.id);
         quote! {
-            let #inputs_var: #ty = #rt::__private::inputs_from(
+            let #inputs_var #ty = #rt::__private::inputs_from(
                 #rt::__private::to_json(&inputs), #workflow, ::std::option::Option::None, #callee,
             )?;
             let #var = #f(client, ::std::clone::Clone::clone(&#inputs_var)).await?;
@@ -335,10 +343,13 @@ impl Machine<'_> {
                 args,
             } => {
                 let f = path(fn_name);
-                let inputs_ty = path(inputs);
+                let inputs_ty = inputs.map(|id| {
+                    let ty = self.paths.path(id);
+                    quote!(::<#ty>)
+                });
                 let args = object_tokens(args, scope);
                 let attempt = quote! {
-                    let arguments = #rt::__private::inputs_from::<#inputs_ty>(
+                    let arguments = #rt::__private::inputs_from #inputs_ty (
                         #args, #workflow, ::std::option::Option::Some(#step_id), #id,
                     )?;
                     let called = match #f(client, arguments).await {
@@ -371,65 +382,19 @@ impl Machine<'_> {
         };
         let keep = step.outputs.iter().map(|o| {
             let var = ident(&o.var);
-            let (name, expression) = (&o.name, &o.expression);
-            let read = match &o.from {
-                OutputSource::Status => quote!(response.status()),
-                OutputSource::Header(header) => {
-                    quote!(response.header_output(#name, #expression, #header)?)
+            match o.keep {
+                Keep::Response { lenient: true } => {
+                    let read = self.lenient_read(o, step_id);
+                    quote!(#var = #read;)
                 }
-                OutputSource::Body(pointer) => match &o.ty {
-                    RustType::Option(inner) => {
-                        let inner = type_tokens(inner, rt);
-                        quote!(response.body_output_nullable::<#inner>(#expression, #pointer)?)
-                    }
-                    ty => {
-                        let ty = type_tokens(ty, rt);
-                        quote!(response.body_output::<#ty>(#name, #expression, #pointer)?)
-                    }
-                },
-                OutputSource::Text => quote!(response.text_output(#expression)?),
-                OutputSource::Nested(field) => {
-                    let field = ident(field);
-                    quote!(::std::clone::Clone::clone(&called.#field))
+                Keep::Response { lenient: false }
+                | Keep::Whole
+                | Keep::WholeIfSet { .. }
+                | Keep::Member { .. }
+                | Keep::Computed { .. } => {
+                    let read = self.kept(&o.from, &o.ty, o.keep, Some(step_id), Some(o));
+                    quote!(#var = ::std::option::Option::Some(#read);)
                 }
-                OutputSource::Scope(value) => self.output_value(value, &o.ty, Some(step_id)),
-                OutputSource::Computed(value) => {
-                    let value = value_tokens(value, scope);
-                    if o.ty == RustType::Json {
-                        value
-                    } else {
-                        let ty = type_tokens(&o.ty, rt);
-                        quote!(response.value_output::<#ty>(#name, #expression, #value)?)
-                    }
-                }
-            };
-            // With success actions, a response may lack an output on purpose (the action that
-            // applies to it goes elsewhere or ends): absent outputs are left unset, and an
-            // error only where they are read.
-            let lenient = match (step.missing_outputs, &o.from) {
-                (MissingOutput::Fails, _) => None,
-                (MissingOutput::LeftUnset, OutputSource::Body(pointer)) => match &o.ty {
-                    RustType::Option(_) => None,
-                    ty => {
-                        let ty = type_tokens(ty, rt);
-                        Some(quote!(response.body_output_nullable::<#ty>(#expression, #pointer)?))
-                    }
-                },
-                (MissingOutput::LeftUnset, OutputSource::Header(header)) => Some(quote!(
-                    response.header(#header).as_str().map(::std::borrow::ToOwned::to_owned)
-                )),
-                (
-                    MissingOutput::LeftUnset,
-                    OutputSource::Status
-                    | OutputSource::Text
-                    | OutputSource::Nested(_)
-                    | OutputSource::Computed(_)
-                    | OutputSource::Scope(_),
-                ) => None,
-            };
-            match lenient {
-                Some(read) => quote!(#var = #read;),
-                None => quote!(#var = ::std::option::Option::Some(#read);),
             }
         });
         let slots: Vec<usize> = step
@@ -607,30 +572,88 @@ impl Machine<'_> {
 
     /// A workflow output's value (`reader` `None`), or a step output read from the workflow's
     /// scope, typed as the plan decided.
-    fn output_value(&self, value: &ValuePlan, ty: &RustType, reader: Option<&str>) -> TokenStream {
-        match value {
-            ValuePlan::StepOutput {
-                var,
-                step,
-                output,
-                certain,
-                pointer: Some(pointer),
-                ..
-            } if *ty != RustType::Json => {
-                let rt = self.rt;
+    /// The value of an output in its type, kept as the plan says. `output`: the step output
+    /// being kept (its name and expression name the errors of reading the response).
+    fn kept(
+        &self,
+        value: &ValuePlan,
+        ty: &RustType,
+        keep: Keep,
+        reader: Option<&str>,
+        output: Option<&StepOutput>,
+    ) -> TokenStream {
+        let rt = self.rt;
+        let (name, expression) = output.map_or(("", ""), |o| (&o.name, &o.expression));
+        match (keep, value) {
+            (Keep::Response { .. }, ValuePlan::Status) => quote!(response.status()),
+            (Keep::Response { .. }, ValuePlan::ResponseHeader(header)) => {
+                quote!(response.header_output(#name, #expression, #header)?)
+            }
+            (Keep::Response { .. }, ValuePlan::ResponseBody(pointer)) => match ty {
+                RustType::Option(inner) => {
+                    let inner = type_tokens(inner, rt, self.paths);
+                    quote!(response.body_output_nullable::<#inner>(#expression, #pointer)?)
+                }
+                ty => {
+                    let ty = type_tokens(ty, rt, self.paths);
+                    quote!(response.body_output::<#ty>(#name, #expression, #pointer)?)
+                }
+            },
+            (Keep::Response { .. }, ValuePlan::ResponseText) => {
+                quote!(response.text_output(#expression)?)
+            }
+            (Keep::Whole, ValuePlan::Input { field, .. }) => {
+                let field = ident(field);
+                quote!(::std::clone::Clone::clone(&inputs.#field))
+            }
+            (
+                Keep::Whole,
+                ValuePlan::StepOutput {
+                    var, step, output, ..
+                },
+            ) => {
+                let read = self.scope(reader).step_output(var, step, output);
+                quote!(::std::clone::Clone::clone(#read))
+            }
+            (Keep::Whole, ValuePlan::DependencyOutput { var, field, .. }) => {
+                let (var, field) = (ident(var), ident(field));
+                quote!(::std::clone::Clone::clone(&#var.#field))
+            }
+            (Keep::Whole, ValuePlan::NestedOutput { field, .. }) => {
+                let field = ident(field);
+                quote!(::std::clone::Clone::clone(&called.#field))
+            }
+            (Keep::WholeIfSet { flatten }, ValuePlan::StepOutput { var, .. }) => {
+                let var = ident(var);
+                if flatten {
+                    quote!(::std::clone::Clone::clone(&#var).flatten())
+                } else {
+                    quote!(::std::clone::Clone::clone(&#var))
+                }
+            }
+            (
+                Keep::Member { certain },
+                ValuePlan::StepOutput {
+                    var,
+                    step,
+                    output,
+                    pointer: Some(pointer),
+                    ..
+                },
+            ) => {
                 let workflow = &self.workflow.id;
                 let reader_tokens = match reader {
                     Some(reader) => quote!(::std::option::Option::Some(#reader)),
                     None => quote!(::std::option::Option::None),
                 };
-                let ty = type_tokens(ty, rt);
+                let ty = type_tokens(ty, rt, self.paths);
                 let retype = |value: TokenStream| {
                     quote!(#rt::__private::retype::<#ty>(
                         #rt::__private::pointer(&#rt::__private::to_json(#value), #pointer),
                         #workflow, #reader_tokens, #step, #output,
                     )?)
                 };
-                if *certain {
+                if certain {
                     retype(self.scope(reader).step_output(var, step, output))
                 } else {
                     // The plan made the type an `Option`: `None` when the step did not run.
@@ -642,52 +665,39 @@ impl Machine<'_> {
                     })
                 }
             }
-            ValuePlan::Input {
-                field,
-                pointer: None,
-                ..
-            } => {
-                let field = ident(field);
-                quote!(::std::clone::Clone::clone(&inputs.#field))
+            (Keep::Computed { decode: true }, value) => {
+                let value = value_tokens(value, self.scope(reader));
+                let ty = type_tokens(ty, rt, self.paths);
+                quote!(response.value_output::<#ty>(#name, #expression, #value)?)
             }
-            ValuePlan::StepOutput {
-                var,
-                ty,
-                step,
-                output,
-                certain,
-                pointer: None,
-            } => {
-                if *certain {
-                    let read = self.scope(reader).step_output(var, step, output);
-                    quote!(::std::clone::Clone::clone(#read))
-                } else {
-                    let var = ident(var);
-                    if matches!(ty, RustType::Option(_)) {
-                        quote!(::std::clone::Clone::clone(&#var).flatten())
-                    } else {
-                        quote!(::std::clone::Clone::clone(&#var))
-                    }
-                }
+            // The plan keeps only the values above as anything but JSON.
+            (
+                Keep::Computed { decode: false }
+                | Keep::Response { .. }
+                | Keep::Whole
+                | Keep::WholeIfSet { .. }
+                | Keep::Member { .. },
+                value,
+            ) => value_tokens(value, self.scope(reader)),
+        }
+    }
+
+    /// A step output read leniently (see [`Keep::Response`]): `None` when the response lacks
+    /// the header or body member.
+    fn lenient_read(&self, o: &StepOutput, step_id: &str) -> TokenStream {
+        let expression = &o.expression;
+        match &o.from {
+            ValuePlan::ResponseHeader(header) => quote!(
+                response.header(#header).as_str().map(::std::borrow::ToOwned::to_owned)
+            ),
+            ValuePlan::ResponseBody(pointer) => {
+                let ty = type_tokens(&o.ty, self.rt, self.paths);
+                quote!(response.body_output_nullable::<#ty>(#expression, #pointer)?)
             }
-            ValuePlan::DependencyOutput {
-                var,
-                field,
-                pointer: None,
-                ..
-            } => {
-                let (var, field) = (ident(var), ident(field));
-                quote!(::std::clone::Clone::clone(&#var.#field))
+            other => {
+                let read = self.kept(other, &o.ty, o.keep, Some(step_id), Some(o));
+                quote!(::std::option::Option::Some(#read))
             }
-            ValuePlan::NestedOutput {
-                field,
-                pointer: None,
-                ..
-            } => {
-                let field = ident(field);
-                quote!(::std::clone::Clone::clone(&called.#field))
-            }
-            other => value_tokens(other, self.scope(reader)),
         }
     }
 }

@@ -836,6 +836,12 @@ fn inline_refs(
                     ));
                     return None;
                 };
+                // A reference into another file (a schema of a source description, JSON
+                // Schema's `$ref` being a URI reference) is resolved where the source
+                // descriptions are known: by the planner, which types it.
+                if !reference.starts_with('#') {
+                    return Some(node.clone());
+                }
                 return resolve_ref(reference, target.pos, components, file, diags, depth);
             }
             if depth > MAX_DEPTH {
@@ -876,12 +882,8 @@ fn resolve_ref(
     depth: usize,
 ) -> Option<Node> {
     let error = |message: String| Diagnostic::new(file, Some(pos), message);
-    let Some(pointer) = reference.strip_prefix('#') else {
-        diags.push(error(format!(
-            "`$ref: {reference}`: only references inside this document (`#/components/inputs/NAME`) are supported"
-        )));
-        return None;
-    };
+    // Only called for references inside this document (`#…`).
+    let pointer = reference.strip_prefix('#').unwrap_or(reference);
     if depth > 32 {
         diags.push(error(format!("`$ref: {reference}` refers to itself")));
         return None;

@@ -217,7 +217,7 @@ impl Planner<'_> {
         let signature = Signature {
             id: id.value.clone(),
             fn_name: crate::names::field_name(&id.value),
-            inputs: String::new(),
+            inputs: None,
             input_fields: if own {
                 inputs.fields.clone()
             } else {
@@ -240,7 +240,7 @@ impl WorkflowCall {
                 "workflow__{}",
                 crate::names::field_name(&signature.fn_name).trim_start_matches("r#")
             ),
-            inputs: signature.inputs.clone(),
+            inputs: signature.inputs,
             keeps_inputs: false,
             args,
             recursive,

@@ -11,8 +11,8 @@ use crate::types::{Field, RustType};
 use super::step::Bound;
 use super::values::{Ctx, Place};
 use super::{
-    InputScope, LiteralJson, OutputSource, Planner, Signature, StepCall, StepOutput, StepPlan,
-    ValuePlan, WorkflowCall,
+    InputScope, Keep, LiteralJson, Planner, Signature, StepCall, StepOutput, StepPlan, ValuePlan,
+    WorkflowCall,
 };
 
 /// Every workflow another one names, with where it is named and whether by a `goto` (which
@@ -457,18 +457,24 @@ impl Planner<'_> {
     ) -> Option<ValuePlan> {
         let field = self.member_field(signature, &member, pos)?;
         let step = ctx.steps.ids.get(caller)?.clone();
-        let (kind, from, ty, input) = match member {
+        let (kind, from, ty, keep, input) = match member {
             Member::Output(_) => (
                 "outputs",
-                OutputSource::Nested(field.ident.clone()),
+                ValuePlan::NestedOutput {
+                    field: field.ident.clone(),
+                    ty: field.ty.clone(),
+                    pointer: None,
+                },
                 field.ty.clone(),
+                Keep::Whole,
                 None,
             ),
             // The value is the argument the step passed, filled in once the step is planned.
             Member::Input(_) => (
                 "inputs",
-                OutputSource::Computed(ValuePlan::Literal(LiteralJson::Null)),
+                ValuePlan::Literal(LiteralJson::Null),
                 RustType::Json,
+                Keep::Computed { decode: false },
                 Some(field.wire.clone()),
             ),
         };
@@ -485,6 +491,7 @@ impl Planner<'_> {
                 ty: ty.clone(),
                 expression: name.clone(),
                 from,
+                keep,
             };
             self.hidden.push(CalledValue {
                 step: caller,
@@ -528,11 +535,10 @@ pub(super) fn keep_called_values(steps: &mut [StepPlan], ids: &[String], called:
         let Some(plan) = steps.iter_mut().find(|s| s.id == *id) else {
             continue;
         };
-        if let (Some(input), OutputSource::Computed(value), StepCall::Workflow { args, .. }) =
-            (input, &mut output.from, &plan.call)
+        if let (Some(input), StepCall::Workflow { args, .. }) = (input, &plan.call)
             && let Some(arg) = args.iter().find(|arg| arg.name == input)
         {
-            *value = arg.value.clone();
+            output.from = arg.value.clone();
         }
         plan.outputs.push(output);
     }

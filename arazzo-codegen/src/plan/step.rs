@@ -18,8 +18,8 @@ use crate::types::RustType;
 use super::actions::effective;
 use super::values::{Ctx, Place};
 use super::{
-    LoadedSource, MissingOutput, OperationPlan, OutputSource, ParameterPlan, Planner, Signature,
-    StepCall, StepOutput, StepPlan, ValuePlan, value_type,
+    Keep, LoadedSource, OperationPlan, ParameterPlan, Planner, Signature, StepCall, StepOutput,
+    StepPlan, ValuePlan, kept,
 };
 
 /// What a step is bound to.
@@ -127,15 +127,8 @@ impl<'a> Planner<'a> {
             };
             match value {
                 Some(value) => {
-                    output.ty = value_type(&value, &self.types);
-                    output.from = match value {
-                        ValuePlan::NestedOutput {
-                            field,
-                            pointer: None,
-                            ..
-                        } => OutputSource::Nested(field),
-                        value => OutputSource::Scope(value),
-                    };
+                    (output.ty, output.keep) = kept(&value, &self.types);
+                    output.from = value;
                 }
                 None => {
                     let name = output.name.clone();
@@ -179,6 +172,7 @@ impl<'a> Planner<'a> {
                             ty: RustType::Json,
                             expression: selector.context.value.clone(),
                             from,
+                            keep: Keep::Computed { decode: false },
                         });
                         rejected.pop();
                     }
@@ -197,9 +191,13 @@ impl<'a> Planner<'a> {
                 names::type_name(&workflow.id.value),
                 name.value.to_upper_camel_case()
             );
-            let (from, ty) = match (parsed, bound) {
+            let (from, ty, keep) = match (parsed, bound) {
                 // The step is not bound (reported): keep the name so reads are still checked.
-                (_, None) => (OutputSource::Status, RustType::Json),
+                (_, None) => (
+                    ValuePlan::Status,
+                    RustType::Json,
+                    Keep::Computed { decode: false },
+                ),
                 (
                     Expr::Outputs {
                         name: output,
@@ -223,14 +221,22 @@ impl<'a> Planner<'a> {
                         continue;
                     };
                     match pointer {
-                        None => (OutputSource::Nested(field.ident.clone()), field.ty.clone()),
+                        None => (
+                            ValuePlan::NestedOutput {
+                                field: field.ident.clone(),
+                                ty: field.ty.clone(),
+                                pointer: None,
+                            },
+                            field.ty.clone(),
+                            Keep::Whole,
+                        ),
                         pointer => {
                             let value = ValuePlan::NestedOutput {
                                 field: field.ident.clone(),
                                 ty: field.ty.clone(),
                                 pointer,
                             };
-                            (OutputSource::Computed(value), RustType::Json)
+                            (value, RustType::Json, Keep::Computed { decode: false })
                         }
                     }
                 }
@@ -238,9 +244,17 @@ impl<'a> Planner<'a> {
                 // outputs are known.
                 (other, Some(Bound::Workflow(_))) => {
                     deferred.push((outputs.len(), other, expression.pos));
-                    (OutputSource::Status, RustType::Json)
+                    (
+                        ValuePlan::Status,
+                        RustType::Json,
+                        Keep::Computed { decode: false },
+                    )
                 }
-                (Expr::StatusCode, _) => (OutputSource::Status, RustType::U16),
+                (Expr::StatusCode, _) => (
+                    ValuePlan::Status,
+                    RustType::U16,
+                    Keep::Response { lenient: false },
+                ),
                 (
                     sent @ (Expr::Url | Expr::Method | Expr::Request(_)),
                     Some(Bound::Operation(_, op)),
@@ -252,11 +266,13 @@ impl<'a> Planner<'a> {
                         ValuePlan::Request(Source::Body(_)) => RustType::Json,
                         _ => RustType::String,
                     };
-                    (OutputSource::Computed(value), ty)
+                    (value, ty, Keep::Computed { decode: true })
                 }
-                (Expr::Response(Source::Header(header)), _) => {
-                    (OutputSource::Header(header), RustType::String)
-                }
+                (Expr::Response(Source::Header(header)), _) => (
+                    ValuePlan::ResponseHeader(header),
+                    RustType::String,
+                    Keep::Response { lenient: false },
+                ),
                 (Expr::Response(Source::Body(pointer)), Some(Bound::Operation(_, op)))
                     if let Some((code, media)) =
                         non_json_success_media(op, required_status(step)) =>
@@ -271,7 +287,11 @@ impl<'a> Planner<'a> {
                             Some("read the whole body as text with `$response.body`".to_owned()),
                         );
                     }
-                    (OutputSource::Text, RustType::String)
+                    (
+                        ValuePlan::ResponseText,
+                        RustType::String,
+                        Keep::Response { lenient: false },
+                    )
                 }
                 (Expr::Response(Source::Body(pointer)), Some(Bound::Operation(source, op))) => {
                     let pointer = pointer.unwrap_or_default();
@@ -283,11 +303,19 @@ impl<'a> Planner<'a> {
                         }
                         None => RustType::Json,
                     };
-                    (OutputSource::Body(pointer), ty)
+                    (
+                        ValuePlan::ResponseBody(pointer),
+                        ty,
+                        Keep::Response { lenient: false },
+                    )
                 }
                 (other, _) => {
                     deferred.push((outputs.len(), other, expression.pos));
-                    (OutputSource::Status, RustType::Json)
+                    (
+                        ValuePlan::Status,
+                        RustType::Json,
+                        Keep::Computed { decode: false },
+                    )
                 }
             };
             outputs.push(StepOutput {
@@ -296,6 +324,7 @@ impl<'a> Planner<'a> {
                 ty,
                 expression: expression.value.clone(),
                 from,
+                keep,
             });
             rejected.pop();
         }
@@ -356,7 +385,7 @@ impl<'a> Planner<'a> {
         &mut self,
         selector: &Selector,
         bound: Option<&Bound<'a>>,
-    ) -> Option<OutputSource> {
+    ) -> Option<ValuePlan> {
         let context = &selector.context;
         let parsed = match expr::parse_expr(&context.value) {
             Ok(parsed) => parsed,
@@ -396,7 +425,6 @@ impl<'a> Planner<'a> {
             }
         };
         self.selection(selector, Some(value))
-            .map(OutputSource::Computed)
     }
 
     /// The second pass: the step's request, criteria and actions.
@@ -539,7 +567,7 @@ impl<'a> Planner<'a> {
                 let call = StepCall::Workflow {
                     id: callee.id.clone(),
                     fn_name: callee.fn_name.clone(),
-                    inputs: callee.inputs.clone(),
+                    inputs: callee.inputs,
                     args,
                 };
                 (call, Place::Nested, Some(callee.output_fields.as_slice()))
@@ -594,13 +622,8 @@ impl<'a> Planner<'a> {
             id: step.id.value.clone(),
             variant: names::type_name(&step.id.value),
             call,
-            outputs: ctx.steps.outputs[index].clone(),
+            outputs: lenient_outputs(&ctx.steps.outputs[index], !on_success.is_empty()),
             next: (index + 1 < workflow.steps.len()).then_some(index + 1),
-            missing_outputs: if on_success.is_empty() {
-                MissingOutput::Fails
-            } else {
-                MissingOutput::LeftUnset
-            },
             timeout_ms: step.timeout.as_ref().map(|t| t.value),
             requires,
             recorded: self
@@ -618,7 +641,7 @@ impl<'a> Planner<'a> {
                 .any(|c| c.any_value(&reads_sent))
                 || ctx.steps.outputs[index]
                     .iter()
-                    .any(|o| matches!(&o.from, OutputSource::Computed(v) if v.any(&reads_sent))),
+                    .any(|o| o.from.any(&reads_sent)),
             criteria,
             on_success,
             on_failure,
@@ -1061,4 +1084,30 @@ fn required_status(step: &Step) -> Option<i64> {
 /// Whether `value` reads the request the step sent (`$method` needs only the operation).
 fn reads_sent(value: &ValuePlan) -> bool {
     matches!(value, ValuePlan::Url | ValuePlan::Request(_))
+}
+
+/// A step's outputs as it keeps them. With success actions (`has_success_actions`), a response
+/// may lack an output on purpose (the action that applies to it goes elsewhere or ends): a body
+/// member or header it lacks leaves the output unset, and only reading it is an error. An
+/// output whose type is an `Option` is `None` then anyway.
+fn lenient_outputs(outputs: &[StepOutput], has_success_actions: bool) -> Vec<StepOutput> {
+    outputs
+        .iter()
+        .map(|output| {
+            let lenient = has_success_actions
+                && match &output.from {
+                    ValuePlan::ResponseBody(_) => !matches!(output.ty, RustType::Option(_)),
+                    ValuePlan::ResponseHeader(_) => true,
+                    _ => false,
+                };
+            let keep = match output.keep {
+                Keep::Response { .. } => Keep::Response { lenient },
+                keep => keep,
+            };
+            StepOutput {
+                keep,
+                ..output.clone()
+            }
+        })
+        .collect()
 }

@@ -15,8 +15,8 @@ use crate::openapi::OpenApi;
 use crate::schema::{self, Shape};
 
 use super::{
-    Field, RustType, StructDef, TypeRegistry, UnionDef, Variant, description, null_alternative,
-    single_type, string_enum,
+    Field, RustType, StructDef, TypeDef, TypeId, TypeRegistry, UnionDef, Variant, description,
+    null_alternative, single_type, string_enum,
 };
 
 /// The identity of a schema of a description: its node's address. The registry keeps every
@@ -87,7 +87,7 @@ impl TypeRegistry {
         node: &Node,
         hint: &str,
         depth: usize,
-        building: &mut Vec<String>,
+        building: &mut Vec<TypeId>,
     ) -> RustType {
         let named = OpenApi::ref_name(node).map(names::type_name);
         let name = named.as_deref().unwrap_or(hint);
@@ -112,12 +112,12 @@ impl TypeRegistry {
         node: &Node,
         name: &str,
         depth: usize,
-        building: &mut Vec<String>,
+        building: &mut Vec<TypeId>,
     ) -> RustType {
         let id = SchemaId::of(node);
-        if let Some((_, known)) = self.schemas.iter().find(|(s, _)| *s == id) {
-            let ty = RustType::Named(known.clone());
-            return if building.contains(known) {
+        if let Some(&(_, known)) = self.schemas.iter().find(|(s, _)| *s == id) {
+            let ty = RustType::Named(known);
+            return if building.contains(&known) {
                 RustType::Boxed(Box::new(ty))
             } else {
                 ty
@@ -127,9 +127,10 @@ impl TypeRegistry {
             return RustType::Json;
         }
         if let Some(values) = string_enum(node) {
-            let name = self.add_enum(name, values, description(node));
-            self.schemas.push((id, name.clone()));
-            return RustType::Named(name);
+            // Types of description schemas are shared: at the top of the expansion.
+            let enum_id = self.add_enum(Vec::new(), name, values, description(node));
+            self.schemas.push((id, enum_id));
+            return RustType::Named(enum_id);
         }
         if let Some(value) = node.get("const") {
             return const_type(value);
@@ -178,25 +179,28 @@ impl TypeRegistry {
         }
     }
 
-    /// The struct of an object schema (its `allOf` parts merged in); returns its name.
+    /// The struct of an object schema (its `allOf` parts merged in).
     fn object(
         &mut self,
         api: &OpenApi,
         node: &Node,
         name: &str,
         depth: usize,
-        building: &mut Vec<String>,
-    ) -> String {
-        let name = self.free_name(name);
+        building: &mut Vec<TypeId>,
+    ) -> TypeId {
+        let name = self.free_name_in(&[], name);
         // Registered before descending: a member leading back here names this struct.
-        self.schemas.push((SchemaId::of(node), name.clone()));
-        self.structs.push(StructDef {
-            name: name.clone(),
-            doc: Vec::new(),
-            fields: Vec::new(),
-            closed: false,
-        });
-        building.push(name.clone());
+        let id = self.add(
+            Vec::new(),
+            TypeDef::Struct(StructDef {
+                name: name.clone(),
+                doc: Vec::new(),
+                fields: Vec::new(),
+                closed: false,
+            }),
+        );
+        self.schemas.push((SchemaId::of(node), id));
+        building.push(id);
         let (properties, closed) = members(api, node);
         let required = schema::required(api, node);
         let mut fields = Vec::new();
@@ -225,14 +229,14 @@ impl TypeRegistry {
         }
         building.pop();
         names::dedupe_fields(&mut fields);
-        if let Some(def) = self.structs.iter_mut().find(|s| s.name == name) {
+        if let Some(TypeDef::Struct(def)) = self.def_mut(id) {
             def.fields = fields;
             def.doc = description(node)
                 .map(|d| d.lines().map(str::to_owned).collect())
                 .unwrap_or_default();
             def.closed = closed;
         }
-        name
+        id
     }
 
     /// The enum over a `oneOf` / `anyOf`'s alternatives; returns its type.
@@ -243,16 +247,19 @@ impl TypeRegistry {
         alternatives: &[Node],
         name: &str,
         depth: usize,
-        building: &mut Vec<String>,
+        building: &mut Vec<TypeId>,
     ) -> RustType {
-        let name = self.free_name(name);
-        self.schemas.push((SchemaId::of(node), name.clone()));
-        self.unions.push(UnionDef {
-            name: name.clone(),
-            doc: Vec::new(),
-            variants: Vec::new(),
-            tag: None,
-        });
+        let name = self.free_name_in(&[], name);
+        let id = self.add(
+            Vec::new(),
+            TypeDef::Union(UnionDef {
+                name: name.clone(),
+                doc: Vec::new(),
+                variants: Vec::new(),
+                tag: None,
+            }),
+        );
+        self.schemas.push((SchemaId::of(node), id));
         let discriminator = node.get("discriminator");
         let tag = discriminator
             .and_then(|d| d.get("propertyName"))
@@ -265,7 +272,7 @@ impl TypeRegistry {
             .iter()
             .filter_map(|(value, target)| Some((value.name.as_str(), target.as_str()?)))
             .collect();
-        building.push(name.clone());
+        building.push(id);
         let mut variants: Vec<Variant> = Vec::new();
         let mut tagged = tag.is_some();
         for (index, alternative) in alternatives.iter().enumerate() {
@@ -329,17 +336,17 @@ impl TypeRegistry {
                 );
             }
         }
-        if let Some(def) = self.unions.iter_mut().find(|u| u.name == name) {
+        if let Some(TypeDef::Union(def)) = self.def_mut(id) {
             def.doc = doc;
             def.variants = variants;
             def.tag = tag;
         }
-        RustType::Named(name)
+        RustType::Named(id)
     }
 }
 
 /// `Option<T>`, once.
-fn optional(ty: RustType) -> RustType {
+pub(super) fn optional(ty: RustType) -> RustType {
     match ty {
         RustType::Option(_) => ty,
         ty => RustType::Option(Box::new(ty)),
