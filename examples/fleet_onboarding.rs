@@ -3,13 +3,13 @@
 //!
 //! ```text
 //! scripts/install-restate-server.sh   # once
-//! cargo run -p arazzo-durable --example fleet_onboarding -- --sims 1000 --in-flight 64 --crash-at 500
+//! cargo run --example fleet_onboarding --features restate -- --sims 1000 --in-flight 64 --crash-at 500
 //! ```
 //!
-//! It starts the sandbox (holding the fleet's unregistered SIMs), a Restate server (on free ports,
-//! in a temporary directory) and its own worker, in a runtime of its own. With `--crash-at N` it
-//! kills that worker once N runs are done (its runtime is shut down: every connection and run in
-//! it is dropped mid-flight) and starts a new one; the runs in flight go on from their journals.
+//! It starts the sandbox (holding the fleet's unregistered SIMs) and a Restate server (on free
+//! ports, in a temporary directory), and runs its worker as a second process: this program again,
+//! with `--worker`. With `--crash-at N` it kills that worker (SIGKILL) once N runs are done and
+//! starts a new one; the runs in flight go on from their journals.
 //! A step whose exchange was in flight when its worker died is sent again, with the run's
 //! correlation id (`X-Correlation-Id`) unchanged; the sandbox answers such a repeat of a request
 //! it already acted on with the earlier answer (the correlation id is its idempotency key), so
@@ -18,24 +18,36 @@
 //! log's replays are re-sent requests the sandbox did not act on). Exits 1 when the tally is
 //! wrong.
 
-#[path = "../tests/support/restate_server.rs"]
+#[path = "../durable/tests/support/restate_server.rs"]
 mod restate_server;
 
 use std::error::Error;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use arazzo_durable::soracom_sim::{
-    RegisterAndActivateSimInputs, RegisterAndActivateSimWorkflow, SimStatus,
-};
 use arazzo_runtime::Client;
-use arazzo_runtime::restate::sdk::http_server::HttpServer;
+use arazzo_runtime::restate::{self, sdk};
 use arazzo_sandbox::fixtures::{self, GROUP_SENSORS};
-use arazzo_sandbox::{Sandbox, SandboxHandle};
+use arazzo_sandbox::{CORRELATION_ID_HEADER, Sandbox, SandboxHandle};
 use indicatif::{ProgressBar, ProgressStyle};
 use restate_server::{RestateServer, free_port};
+
+arazzo_runtime::arazzo_workflow!(
+    "workflows/arazzo/soracom-register-and-activate-sim-workflow.yml",
+    restate
+);
+
+/// The flag that makes this program the worker.
+const WORKER: &str = "--worker";
+/// What the worker is told in its environment: where to listen, where the sandbox is, and the
+/// operator's credentials (never on its command line, where other users could read them).
+const WORKER_ADDR: &str = "FLEET_WORKER_ADDR";
+const SANDBOX_URL: &str = "FLEET_SANDBOX_URL";
+const API_KEY: &str = "FLEET_API_KEY";
+const API_TOKEN: &str = "FLEET_API_TOKEN";
 
 /// The command line.
 struct Args {
@@ -70,38 +82,74 @@ fn args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// A worker serving the durable workflows, in a runtime of its own so that it can be killed
-/// whole.
+/// The worker: this program run again with [`WORKER`], serving the durable workflow.
 struct Worker {
-    runtime: tokio::runtime::Runtime,
+    process: Child,
 }
 
 impl Worker {
-    fn start(client: &Client, addr: SocketAddr) -> Result<Self, Box<dyn Error>> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()?;
-        let endpoint = arazzo_durable::endpoint(client)?;
-        // The port of a worker just killed is free once its runtime is down; allow it a moment.
-        let mut listener = runtime.block_on(tokio::net::TcpListener::bind(addr));
-        for _ in 0..50 {
-            if listener.is_ok() {
-                break;
+    /// Starts a worker on `addr` and waits until it accepts connections.
+    fn start(
+        addr: SocketAddr,
+        sandbox: &SandboxHandle,
+        credentials: &(String, String),
+    ) -> Result<Self, Box<dyn Error>> {
+        let process = Command::new(std::env::current_exe()?)
+            .arg(WORKER)
+            .env(WORKER_ADDR, addr.to_string())
+            .env(SANDBOX_URL, sandbox.base_url())
+            .env(API_KEY, &credentials.0)
+            .env(API_TOKEN, &credentials.1)
+            .stdin(Stdio::null())
+            .spawn()?;
+        let worker = Self { process };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(addr).is_err() {
+            if Instant::now() > deadline {
+                return Err(format!("the worker did not listen on {addr} within 30 s").into());
             }
-            std::thread::sleep(Duration::from_millis(100));
-            listener = runtime.block_on(tokio::net::TcpListener::bind(addr));
+            std::thread::sleep(Duration::from_millis(20));
         }
-        let listener = listener?;
-        runtime.spawn(HttpServer::new(endpoint).serve(listener));
-        Ok(Self { runtime })
+        Ok(worker)
     }
 
-    /// Drops every task of the worker at once (connections and runs mid-flight), as a crash
-    /// would.
-    fn kill(self) {
-        self.runtime.shutdown_timeout(Duration::from_secs(1));
+    /// `kill -9`: every connection and run of the worker is dropped mid-flight.
+    fn kill(mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
     }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// The worker process: serves `register-and-activate-sim` to Restate until killed.
+fn serve() -> Result<(), Box<dyn Error>> {
+    let var = |name: &str| std::env::var(name).map_err(|_| format!("{WORKER} needs {name} set"));
+    let addr: SocketAddr = var(WORKER_ADDR)?.parse()?;
+    let client = Client::builder()
+        .server("simApi", var(SANDBOX_URL)?)
+        .api_key("api_key", var(API_KEY)?)
+        .api_key("api_token", var(API_TOKEN)?)
+        .correlation_header(CORRELATION_ID_HEADER)
+        .build()?;
+    let endpoint = sdk::endpoint::Endpoint::builder()
+        .bind(restate::service::<RegisterAndActivateSimWorkflow>(&client)?)
+        .build();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(async {
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            sdk::http_server::HttpServer::new(endpoint)
+                .serve(listener)
+                .await;
+            Ok(())
+        })
 }
 
 #[derive(Default)]
@@ -130,22 +178,19 @@ impl Counts {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
+    if std::env::args().nth(1).as_deref() == Some(WORKER) {
+        return serve();
+    }
     let args = args()?;
     let main = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     let sandbox = main.block_on(Sandbox::new().fleet(args.sims).start())?;
-    let (api_key, token) = sandbox.issue_credentials();
-    let client = Client::builder()
-        .server("simApi", sandbox.base_url())
-        .api_key("api_key", api_key)
-        .api_key("api_token", token)
-        .correlation_header(arazzo_sandbox::CORRELATION_ID_HEADER)
-        .build()?;
+    let credentials = sandbox.issue_credentials();
     let restate = main.block_on(RestateServer::start());
     let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
-    let mut worker = Some(Worker::start(&client, addr)?);
+    let mut worker = Some(Worker::start(addr, &sandbox, &credentials)?);
     main.block_on(restate.register(addr));
     println!(
         "{} SIMs, {} in flight, Restate ingress {}, worker {addr}",
@@ -181,7 +226,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             crashed = true;
             running.kill();
             bar.suspend(|| println!("worker killed after {done} runs; a new one starts"));
-            worker = Some(Worker::start(&client, addr)?);
+            worker = Some(Worker::start(addr, &sandbox, &credentials)?);
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -189,7 +234,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     bar.set_position(counts.done.load(Ordering::Relaxed) as u64);
     bar.finish_with_message(format!("{} failed", counts.failed.load(Ordering::Relaxed)));
     let balanced = tally(&sandbox, args.sims, &counts);
+    // `exit` runs no destructors: stop the worker and the server first.
     drop(worker);
+    drop(restate);
     if balanced {
         Ok(())
     } else {
