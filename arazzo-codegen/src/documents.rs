@@ -47,6 +47,10 @@ pub fn expand_documents(paths: &[String], options: &Options) -> Expansion {
         }
     }
     diagnostics.extend(repeated_workflows(&plans));
+    // Once per call: in the items, or next to the stubs when the documents did not compile.
+    let feature_check = options
+        .restate
+        .then(|| emit::restate::feature_check(&options.runtime));
     let tokens = match plans.last_mut() {
         Some(last) if diagnostics.is_empty() => {
             last.types = types;
@@ -57,6 +61,7 @@ pub fn expand_documents(paths: &[String], options: &Options) -> Expansion {
             let markers = plans.iter().flat_map(markers);
             let module = ident(&format!("__arazzo_{:016x}", fingerprint(paths)));
             quote! {
+                #feature_check
                 #(#markers)*
                 #[doc(hidden)]
                 pub mod #module {
@@ -66,7 +71,10 @@ pub fn expand_documents(paths: &[String], options: &Options) -> Expansion {
                 pub use #module::*;
             }
         }
-        _ => TokenStream::new(),
+        _ => {
+            stubs.extend(feature_check);
+            TokenStream::new()
+        }
     };
     Expansion {
         tokens,
