@@ -145,9 +145,7 @@ fn serve() -> Result<(), Box<dyn Error>> {
         .build()?
         .block_on(async {
             let listener = tokio::net::TcpListener::bind(addr).await?;
-            sdk::http_server::HttpServer::new(endpoint)
-                .serve(listener)
-                .await;
+            restate::serve(endpoint, listener).await;
             Ok(())
         })
 }
