@@ -10,6 +10,7 @@
 //! ports, in a temporary directory), and runs its worker as a second process: this program again,
 //! with `--worker`. With `--crash-at N` it kills that worker (SIGKILL) once N runs are done and
 //! starts a new one; the runs in flight go on from their journals.
+//!
 //! A step whose exchange was in flight when its worker died is sent again, with the run's
 //! correlation id (`X-Correlation-Id`) unchanged; the sandbox answers such a repeat of a request
 //! it already acted on with the earlier answer (the correlation id is its idempotency key), so
@@ -114,13 +115,13 @@ impl Worker {
     }
 
     /// `kill -9`: every connection and run of the worker is dropped mid-flight.
-    fn kill(mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
+    fn kill(self) {
+        drop(self);
     }
 }
 
 impl Drop for Worker {
+    /// `kill -9`, and waits for the process to be gone.
     fn drop(&mut self) {
         let _ = self.process.kill();
         let _ = self.process.wait();
