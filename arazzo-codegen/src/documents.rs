@@ -47,6 +47,10 @@ pub fn expand_documents(paths: &[String], options: &Options) -> Expansion {
         }
     }
     diagnostics.extend(repeated_workflows(&plans));
+    // Once per call: in the items, or next to the stubs when the documents did not compile.
+    let feature_check = options
+        .restate
+        .then(|| emit::restate::feature_check(&options.runtime));
     let tokens = match plans.last() {
         Some(_) if diagnostics.is_empty() => {
             let shared = emit::emit_types(&types, &[], &options.runtime);
@@ -59,6 +63,7 @@ pub fn expand_documents(paths: &[String], options: &Options) -> Expansion {
             let markers = markers(&types, &plans);
             let module = ident(&format!("__arazzo_{:016x}", fingerprint(paths)));
             quote! {
+                #feature_check
                 #(#markers)*
                 #[doc(hidden)]
                 pub mod #module {
@@ -69,7 +74,10 @@ pub fn expand_documents(paths: &[String], options: &Options) -> Expansion {
                 pub use #module::*;
             }
         }
-        _ => TokenStream::new(),
+        _ => {
+            stubs.extend(feature_check);
+            TokenStream::new()
+        }
     };
     Expansion {
         tokens,

@@ -217,6 +217,10 @@ fn plan_str(text: &str, path: &str, options: &Options, types: types::TypeRegistr
             }
             if !diags.is_empty() {
                 stubs = stub::stubs(&root, &options.runtime);
+                if options.restate {
+                    let workflows = stub::workflows(&root);
+                    stubs.extend(emit::restate::stubs(&workflows, &options.runtime));
+                }
             }
             plan
         }

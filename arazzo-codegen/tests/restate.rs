@@ -76,3 +76,48 @@ fn the_option_emits_a_restate_workflow_named_after_the_workflow_id() {
     let plain = text(false);
     assert!(!plain.contains("restate"), "{plain}");
 }
+
+/// The option needs the runtime's `restate` feature, which only the caller's crate knows: every
+/// call checks it once (`__restate_feature!`), however many documents and workflows it has, and
+/// the impls that need it are wrapped in `__restate_items!` (dropped without the feature, so the
+/// missing feature is that one error).
+#[test]
+fn a_call_with_the_option_checks_the_runtime_feature_once() {
+    let documents = ["read.arazzo.yml".to_owned(), "reread.arazzo.yml".to_owned()];
+    let expansion = arazzo_codegen::expand_documents(&documents, &options(true));
+    assert!(
+        expansion.diagnostics.is_empty(),
+        "{:?}",
+        expansion.diagnostics
+    );
+    let tokens = expansion.tokens.to_string();
+    assert_eq!(tokens.matches("__restate_feature !").count(), 1, "{tokens}");
+    assert_eq!(tokens.matches("__restate_items !").count(), 2, "{tokens}");
+    assert!(tokens.contains("pub struct ReadAgainWorkflow"), "{tokens}");
+
+    let plain = arazzo_codegen::expand_documents(&documents, &options(false)).tokens;
+    assert!(!plain.is_empty());
+    assert!(!plain.to_string().contains("__restate"), "{plain}");
+}
+
+/// A document with errors: next to the errors, the stand-ins define `<WorkflowId>Workflow` too
+/// (so code naming it gets no error of its own), and the feature is still checked once.
+#[test]
+fn a_document_with_errors_still_defines_the_workflow_structs() {
+    let documents = ["names.arazzo.yml".to_owned()];
+    let expansion = arazzo_codegen::expand_documents(&documents, &options(true));
+    assert_eq!(
+        expansion.diagnostics.len(),
+        1,
+        "{:?}",
+        expansion.diagnostics
+    );
+    assert!(expansion.tokens.is_empty());
+    let stubs = expansion.stubs.to_string();
+    assert!(stubs.contains("pub struct ReadThingWorkflow"), "{stubs}");
+    assert!(
+        stubs.contains("impl :: arazzo_runtime :: restate :: Workflow for ReadThingWorkflow"),
+        "{stubs}"
+    );
+    assert_eq!(stubs.matches("__restate_feature !").count(), 1, "{stubs}");
+}

@@ -51,6 +51,7 @@ pub use security::{ApiKeyLocation, OAuthFlow, OAuthFlows, SecurityScheme};
 
 #[cfg(feature = "restate")]
 pub mod restate;
+mod restate_feature;
 
 /// Re-exported so users can pass their own client to [`ClientBuilder::http_client`].
 pub use reqwest;

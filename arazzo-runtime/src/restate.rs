@@ -41,7 +41,7 @@ use crate::sent::SentRequest;
 
 /// The Restate SDK this runtime serves workflows with, re-exported so that a crate using the
 /// `restate` option needs no dependency of its own (e.g. `restate::sdk::endpoint::Endpoint`,
-/// `restate::sdk::http_server::HttpServer`).
+/// `restate::sdk::http_server::HttpServer`, though [`serve`] serves faster).
 pub use restate_sdk as sdk;
 
 /// The name of the handler of every workflow service: a run is started with
@@ -500,6 +500,37 @@ async fn outcome<T: DeserializeOwned>(
             "HTTP {status}: {}",
             String::from_utf8_lossy(&body)
         ))),
+    }
+}
+
+/// Serves `endpoint` to Restate on `listener` until the future is dropped: what
+/// `sdk::http_server::HttpServer::serve` does (HTTP/2 without TLS, each run one bidirectional
+/// stream), with `TCP_NODELAY` on every connection. Without it a frame the worker writes while
+/// its previous one is unacknowledged waits for the server's delayed ACK, up to tens of
+/// milliseconds per journaled step.
+pub async fn serve(endpoint: sdk::endpoint::Endpoint, listener: tokio::net::TcpListener) {
+    let endpoint = sdk::hyper::HyperEndpoint::new(endpoint);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                // Out of file descriptors and the like: wait rather than spin.
+                tracing::warn!(%error, "Restate worker: accepting a connection failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "Restate worker: TCP_NODELAY not set");
+        }
+        let connection =
+            hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new())
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), endpoint.clone());
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "Restate worker: connection ended");
+            }
+        });
     }
 }
 

@@ -21,8 +21,7 @@ use arazzo_durable::soracom_sim::{
     RegisterAndActivateSimInputs, RegisterAndActivateSimWorkflow, register_and_activate_sim,
 };
 use arazzo_runtime::Client;
-use arazzo_runtime::restate::Ingress;
-use arazzo_runtime::restate::sdk::http_server::HttpServer;
+use arazzo_runtime::restate::{self, Ingress};
 use arazzo_sandbox::Sandbox;
 use arazzo_sandbox::fixtures::{self, GROUP_SENSORS, SeededCard};
 use restate_server::{RestateServer, free_port};
@@ -88,7 +87,7 @@ async fn main() {
         .await
         .expect("worker port");
     let endpoint = arazzo_durable::endpoint(&client).expect("endpoint");
-    tokio::spawn(HttpServer::new(endpoint).serve(listener));
+    tokio::spawn(restate::serve(endpoint, listener));
     restate.register(addr).await;
     let ingress = Ingress::new(&restate.ingress);
 

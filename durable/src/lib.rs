@@ -1,6 +1,6 @@
 //! The shipped Soracom and SPS workflows compiled with the `restate` option: each is also a
 //! Restate workflow service, served by the `durable-worker` binary (and by the tests and the
-//! fleet example of this crate).
+//! bench of this crate).
 
 use arazzo_runtime::Client;
 use arazzo_runtime::restate::{self, sdk};

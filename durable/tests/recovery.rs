@@ -20,7 +20,8 @@ use arazzo_sandbox::fixtures::{GROUP_SENSORS, SIM_1, SIM_2, SIM_3};
 use arazzo_sandbox::{Fault, FaultRule, SPS_ACCESS_TOKEN, Sandbox, SandboxHandle};
 use support::{RestateServer, SERIAL, Worker, free_port, until};
 
-const CORRELATION: &str = "x-correlation-id";
+/// The header the sandbox takes as the idempotency key of a repeated request.
+const CORRELATION: &str = arazzo_sandbox::CORRELATION_ID_HEADER;
 
 fn worker_addr() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], free_port()))
@@ -46,12 +47,13 @@ fn inputs(sim_id: &str, secret: &str) -> RegisterAndActivateSimInputs {
     }
 }
 
-/// How many requests of `method` the sandbox answered on `path`.
+/// How many requests of `method` on `path` the sandbox acted on: a request sent again with the
+/// run's correlation id after a crash gets the earlier answer replayed, and is not counted.
 fn count(sandbox: &SandboxHandle, method: &str, path: &str) -> usize {
     sandbox
         .requests()
         .iter()
-        .filter(|r| r.method == method && r.raw_path == path)
+        .filter(|r| r.method == method && r.raw_path == path && !r.replayed)
         .count()
 }
 

@@ -9,6 +9,12 @@
 //! Every sandbox starts with the data in [`fixtures`] and keeps its own state,
 //! so parallel tests each start their own.
 //!
+//! A state-changing request sent again with the same [`CORRELATION_ID_HEADER`]
+//! (`X-Correlation-Id`), method, path and body as an earlier successful one gets
+//! that request's answer again and changes nothing, as an idempotency key would
+//! (a client that lost the connection mid-request can safely send it again);
+//! [`RecordedRequest::replayed`] marks such answers in the request log.
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
@@ -35,6 +41,7 @@ pub mod error;
 mod extract;
 mod faults;
 pub mod fixtures;
+mod idempotency;
 mod random;
 mod record;
 mod routes;
@@ -50,6 +57,7 @@ use std::net::SocketAddr;
 pub use auth::{API_KEY_HEADER, TOKEN_HEADER};
 pub use error::ApiError;
 pub use faults::{Fault, FaultRule};
+pub use idempotency::CORRELATION_ID_HEADER;
 pub use record::{MAX_BODY_BYTES, RecordedRequest};
 pub use server::{Sandbox, SandboxHandle};
 pub use sps::{ACCESS_TOKEN as SPS_ACCESS_TOKEN, SpsOutcome};

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::{ApiError, codes};
 use crate::faults::Applied;
+use crate::idempotency::Replayed;
 use crate::shared::AppState;
 
 /// The largest request body the sandbox reads (1 MiB); larger ones get 413.
@@ -35,6 +36,10 @@ pub struct RecordedRequest {
     /// The injected fault that shaped the answer, if one did: `"status 503"`,
     /// `"delay 200ms"`, `"hang"`, `"drop"`, `"body 200"` or `"truncate"`.
     pub fault: Option<String>,
+    /// Whether the answer was a replay: the request repeated an earlier successful one (same
+    /// `X-Correlation-Id`, method, path and body), got that request's answer again and changed
+    /// no state. See [`CORRELATION_ID_HEADER`](crate::CORRELATION_ID_HEADER).
+    pub replayed: bool,
 }
 
 impl RecordedRequest {
@@ -76,6 +81,7 @@ pub(crate) async fn record(
         body: Vec::new(),
         status: 0,
         fault: None,
+        replayed: false,
     };
     let response = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => {
@@ -91,6 +97,7 @@ pub(crate) async fn record(
         .into_response(),
     };
     entry.status = response.status().as_u16();
+    entry.replayed = response.extensions().get::<Replayed>().is_some();
     if let Some(applied) = response.extensions().get::<Applied>() {
         entry.fault = Some(applied.label.clone());
         if applied.dropped {

@@ -1,6 +1,6 @@
 //! The state one sandbox's handlers and its [`SandboxHandle`](crate::SandboxHandle)
 //! share: the inventory, the issued credentials, the SPS fake's state, the
-//! request log and the fault rules, each behind its own mutex so inspection
+//! request log, the fault rules and the remembered answers of repeatable requests, each behind its own mutex so inspection
 //! from tests is synchronous.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use crate::auth::Credentials;
 use crate::faults::{FaultRule, Faults};
+use crate::idempotency::Answers;
 use crate::record::RecordedRequest;
 use crate::sps::{SpsSettings, SpsState};
 use crate::state::Store;
@@ -25,6 +26,7 @@ pub(crate) struct Shared {
     sps: SpsState,
     log: Mutex<Vec<RecordedRequest>>,
     faults: Mutex<Faults>,
+    answers: Mutex<Answers>,
     /// Connections currently open (shared with the listener, which counts them).
     open: Arc<AtomicUsize>,
     /// `true` once the sandbox is stopping: hanging requests let go.
@@ -47,6 +49,7 @@ impl Shared {
             sps: SpsState::new(sps),
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Faults::new(faults)),
+            answers: Mutex::default(),
             open: Arc::default(),
             stopping: watch::Sender::new(false),
         })
@@ -75,6 +78,11 @@ impl Shared {
     /// The fault rules and their counts.
     pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
         lock(&self.faults)
+    }
+
+    /// The answers a request repeated with the same correlation id gets again.
+    pub(crate) fn answers(&self) -> MutexGuard<'_, Answers> {
+        lock(&self.answers)
     }
 
     /// The open-connection counter the listener keeps.

@@ -16,7 +16,7 @@ use std::error::Error;
 use std::net::SocketAddr;
 
 use arazzo_runtime::Client;
-use arazzo_runtime::restate::sdk::http_server::HttpServer;
+use arazzo_runtime::restate;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -46,6 +46,6 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let endpoint = arazzo_durable::endpoint(&client)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("durable-worker listening on {addr}");
-    HttpServer::new(endpoint).serve(listener).await;
+    restate::serve(endpoint, listener).await;
     Ok(())
 }

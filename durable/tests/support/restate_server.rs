@@ -1,5 +1,5 @@
 //! A Restate server on 127.0.0.1, on free ports, in a temporary directory, stopped when
-//! dropped (the tests and the fleet example share it).
+//! dropped (the durable crate's tests and bench and the root crate's fleet example share it).
 
 #![allow(dead_code)] // each user takes part of it
 
@@ -41,8 +41,14 @@ const UNCOMPRESSED: [&str; 4] = [
 /// The server's own executable, not npm's `.bin/restate-server` launcher: the launcher runs it
 /// as a child process, which killing the launcher would leave running after the test.
 fn server_binary() -> PathBuf {
-    let packages =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../.restate/node_modules/@restatedev");
+    // `.restate/` is at the repository's root: the package's folder or the one above it.
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let packages = manifest
+        .ancestors()
+        .take(2)
+        .map(|dir| dir.join(".restate/node_modules/@restatedev"))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| manifest.join(".restate/node_modules/@restatedev"));
     let found = std::fs::read_dir(&packages).ok().and_then(|entries| {
         entries
             .filter_map(Result::ok)

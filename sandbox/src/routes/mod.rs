@@ -1,6 +1,6 @@
 //! The HTTP surface: which path goes to which handler, and the middleware
 //! (request log around everything, then fault injection, credential check
-//! around all but `/v1/auth`).
+//! around all but `/v1/auth`, then the replay of repeated requests).
 //! The SPS fake brings its own routes, checks and fallbacks under `/sps/v5`.
 
 mod cards;
@@ -16,6 +16,7 @@ use axum::routing::post;
 use crate::auth;
 use crate::error::{ApiError, codes};
 use crate::faults;
+use crate::idempotency;
 use crate::record;
 use crate::shared::AppState;
 use crate::sps;
@@ -26,6 +27,8 @@ pub(crate) fn app(shared: AppState) -> Router {
         .merge(cards::router::<sims::Sims>())
         .merge(cards::router::<subscribers::Subscribers>())
         .merge(groups::router())
+        // Inside the credential check: only an accepted caller gets a replayed answer.
+        .route_layer(from_fn_with_state(shared.clone(), idempotency::replay))
         .route_layer(from_fn_with_state(
             shared.clone(),
             auth::require_credentials,

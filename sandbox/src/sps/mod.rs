@@ -42,8 +42,10 @@ pub const ACCESS_TOKEN: &str = "sps-sandbox-token-0001";
 pub const CUSTOMER_ID_HEADER: &str = "wholesaleCustomerId";
 
 /// The telemetry header; recorded, echoed on the response and copied onto
-/// the completion notification, never validated.
-pub const CORRELATION_ID_HEADER: &str = "X-Correlation-Id";
+/// the completion notification, never validated. Like every route of the
+/// sandbox, a repeated request with the same one is answered again rather than
+/// acted on twice (see [`crate::CORRELATION_ID_HEADER`]).
+pub const CORRELATION_ID_HEADER: &str = crate::CORRELATION_ID_HEADER;
 
 /// The wholesale customer ID the API's documentation uses as its example;
 /// any 1 to 12 character value works just as well.

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use super::error::SpsError;
 use super::state::RequestContext;
 use super::{ACCESS_TOKEN, CORRELATION_ID_HEADER, CUSTOMER_ID_HEADER, PREFIX, codes, validate};
+use crate::idempotency;
 use crate::shared::AppState;
 
 /// The SPS routes, mounted under [`PREFIX`].
@@ -27,6 +28,8 @@ pub(crate) fn router(shared: AppState) -> Router<AppState> {
             "/transaction/status/{partnerTransactionId}",
             get(transaction_status),
         )
+        // Inside the token check: only an accepted caller gets a replayed answer.
+        .route_layer(from_fn_with_state(shared.clone(), idempotency::replay))
         // Unknown paths answer 404 without credentials, as the Soracom fake does.
         .route_layer(from_fn_with_state(shared, require_token))
         .method_not_allowed_fallback(method_not_allowed)

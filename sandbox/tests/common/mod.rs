@@ -50,7 +50,21 @@ impl Api {
 
     /// Sends `method` to `base + path` with an optional JSON body.
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        self.send_with(method, path, body, &[]).await
+    }
+
+    /// Like [`send`](Self::send), with extra headers.
+    pub async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = self.client.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some((key, token)) = &self.credentials {
             request = request
                 .header("X-Soracom-API-Key", key)
