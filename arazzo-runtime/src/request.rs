@@ -395,11 +395,7 @@ impl<'c> StepRequest<'c> {
             }
         }
 
-        let base = self
-            .client
-            .server(self.operation.source, self.operation.default_server);
-        let mut url = reqwest::Url::parse(&format!("{}{}", base.trim_end_matches('/'), self.path))
-            .map_err(|e| self.invalid(format!("cannot form a URL from `{base}`: {e}")))?;
+        let mut url = self.url()?;
         if let Some(raw) = &self.raw_query {
             url.set_query(Some(raw));
         }
@@ -426,7 +422,11 @@ impl<'c> StepRequest<'c> {
                 self.invalid(format!("`{}` is not an HTTP method", self.operation.method))
             })?;
         let mut request = reqwest::Request::new(method, url);
-        *request.timeout_mut() = self.timeout;
+        // Set only when there is one: setting `None` would still add an entry to the request's
+        // extensions, an allocation per request.
+        if let Some(timeout) = self.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         let headers = request.headers_mut();
         headers.extend(std::mem::take(&mut self.headers));
         for (name, value) in applied.headers {
@@ -463,6 +463,20 @@ impl<'c> StepRequest<'c> {
             *request.body_mut() = Some(body.into());
         }
         Ok((request, sent))
+    }
+
+    /// The request's URL: the server's base URL followed by the path. A server the client was
+    /// configured with was parsed when the client was built, and the path is joined to it; any
+    /// other (the description's default server) is parsed here with the path.
+    fn url(&self) -> Result<reqwest::Url, Error> {
+        let (base, parsed) = self
+            .client
+            .server_url(self.operation.source, self.operation.default_server);
+        if let Some(url) = parsed.and_then(|parsed| join_path(parsed, &self.path)) {
+            return Ok(url);
+        }
+        reqwest::Url::parse(&format!("{}{}", base.trim_end_matches('/'), self.path))
+            .map_err(|e| self.invalid(format!("cannot form a URL from `{base}`: {e}")))
     }
 
     /// The first alternative of the operation's security whose credentials the client has all of;
@@ -565,6 +579,24 @@ fn static_header_value(text: &'static str) -> Option<HeaderValue> {
     } else {
         HeaderValue::from_str(text).ok()
     }
+}
+
+/// `base` with `path` appended to its path: the URL that parsing the base's text followed by
+/// `path` gives, without parsing the scheme, host and port again (for a local server, most of
+/// the cost of parsing a URL). `None` where the two could differ: a base with a query or
+/// fragment, or a path that does not start with one `/`.
+fn join_path(base: &reqwest::Url, path: &str) -> Option<reqwest::Url> {
+    if base.query().is_some() || base.fragment().is_some() || !path.starts_with('/') {
+        return None;
+    }
+    let mut joined = String::with_capacity(base.path().len() + path.len());
+    joined.push_str(base.path().trim_end_matches('/'));
+    joined.push_str(path);
+    // `//` would start an authority, not a path.
+    if joined.starts_with("//") {
+        return None;
+    }
+    base.join(&joined).ok()
 }
 
 /// The path template in a buffer with room for the values its parameters will get, so that
@@ -714,7 +746,7 @@ pub(crate) async fn read(
 
 #[cfg(test)]
 mod tests {
-    use super::{read_body, replace_placeholder, static_header_value};
+    use super::{join_path, read_body, replace_placeholder, static_header_value};
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
     /// Serves one HTTP/1.1 response whose body is sent as `chunks`, one chunk of the chunked
@@ -785,6 +817,45 @@ mod tests {
         assert!(matches!(read_body(&mut response, 25).await, Err(None)));
         let mut response = chunked(&["0123456789", "0123456789", "01234"]).await;
         assert_eq!(read_body(&mut response, 25).await.expect("read").len(), 25);
+    }
+
+    #[test]
+    fn a_path_joined_to_a_parsed_server_is_the_url_parsed_whole() {
+        let bases = [
+            "http://127.0.0.1:8080/v1",
+            "http://127.0.0.1:8080/v1/",
+            "https://api.example.com",
+            "https://api.example.com/",
+            "https://user:pw@api.example.com:443/a%20b/../v2/./",
+            "HTTP://API.Example.COM/V1",
+            "http://[::1]:9/x",
+            "http://api.example.com/v1?key=1",
+            "http://api.example.com/v1#top",
+        ];
+        let paths = [
+            "/sims/8981/register",
+            "/sims/a%2Fb/x",
+            "/a b/ü/%7Bid%7D",
+            "/search?q=1#frag",
+            "/../../etc",
+            "/./x/.",
+            "//evil.example.com/x",
+            "/x\\y",
+            "relative",
+            "/tab\there ",
+            "",
+        ];
+        for base in bases {
+            let parsed = reqwest::Url::parse(base).expect("a base URL");
+            for path in paths {
+                let whole = reqwest::Url::parse(&format!("{}{path}", base.trim_end_matches('/')));
+                if let Some(joined) = join_path(&parsed, path) {
+                    assert_eq!(Ok(joined), whole, "{base} + {path}");
+                }
+            }
+        }
+        let local = reqwest::Url::parse("http://127.0.0.1:8080/v1").expect("a base URL");
+        assert!(join_path(&local, "/sims/1").is_some());
     }
 
     #[test]
