@@ -176,7 +176,7 @@ impl ClientBuilder {
     /// The key for an `apiKey` security scheme, by its name in `components.securitySchemes`.
     pub fn api_key(mut self, scheme: impl Into<String>, key: impl Into<Secret>) -> Self {
         self.credentials
-            .insert(scheme.into(), Credential::ApiKey(key.into()));
+            .insert(scheme.into(), Credential::api_key(key.into()));
         self
     }
 
@@ -184,7 +184,7 @@ impl ClientBuilder {
     /// `oauth2` / `openIdConnect` one).
     pub fn bearer(mut self, scheme: impl Into<String>, token: impl Into<Secret>) -> Self {
         self.credentials
-            .insert(scheme.into(), Credential::Bearer(token.into()));
+            .insert(scheme.into(), Credential::bearer(token.into()));
         self
     }
 
@@ -197,10 +197,7 @@ impl ClientBuilder {
     ) -> Self {
         self.credentials.insert(
             scheme.into(),
-            Credential::Basic {
-                user: user.into(),
-                password: password.into(),
-            },
+            Credential::basic(&user.into(), password.into()),
         );
         self
     }
