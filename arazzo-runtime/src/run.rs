@@ -299,6 +299,16 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     )
 }
 
+/// Whether an INFO span can be seen: a `tracing` subscriber may want it (the subscribers' most
+/// verbose level admits INFO; the span's callsite then decides as usual), or `tracing` may pass
+/// it on to a `log` logger that admits INFO. When neither, the runtime's spans are
+/// `Span::none()`: a disabled span still costs its fields and, where `tracing`'s `log` feature
+/// is on, a check of the logger on every poll of the run.
+pub(crate) fn spans_wanted() -> bool {
+    tracing::Level::INFO <= tracing::level_filters::LevelFilter::current()
+        || log::Level::Info <= log::max_level()
+}
+
 /// A step output that must have been set by now; an error naming both steps when a `goto` skipped
 /// the step that sets it.
 pub fn available<'v, T>(
