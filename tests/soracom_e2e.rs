@@ -277,6 +277,96 @@ async fn every_step_is_reported_to_the_observer() {
     assert_eq!(events[3].path, format!("/v1/sims/{}", SIM_1.sim_id));
 }
 
+/// Every span named `arazzo.…` with its fields, and every value recorded into one later.
+#[derive(Clone, Default)]
+struct Spans(Arc<Mutex<Vec<String>>>);
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+}
+
+impl tracing::Subscriber for Spans {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        if !span.metadata().name().starts_with("arazzo.") {
+            return tracing::span::Id::from_u64(u64::MAX);
+        }
+        let mut line = span.metadata().name().to_owned();
+        span.record(&mut Fields(&mut line));
+        let mut spans = self.0.lock().expect("lock");
+        spans.push(line);
+        tracing::span::Id::from_u64(spans.len() as u64)
+    }
+
+    fn record(&self, id: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut spans = self.0.lock().expect("lock");
+        if let Some(line) = spans.get_mut((id.into_u64() as usize).wrapping_sub(1)) {
+            values.record(&mut Fields(line));
+        }
+    }
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, _: &tracing::Event<'_>) {}
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// The README's promise: a run is a span `arazzo.workflow`, each step an `arazzo.step` that
+/// records the response status. The spans are made only when something can see them, so this
+/// also checks that a subscriber set after the client was built, and after runs without one,
+/// gets them.
+#[tokio::test]
+async fn every_run_and_step_is_a_tracing_span_for_a_subscriber_that_wants_them() {
+    let sandbox = arazzo_sandbox::start().await.expect("sandbox");
+    let client = client_for(&sandbox);
+    let run = |card: arazzo_sandbox::fixtures::SeededCard| {
+        register_and_activate_sim(
+            &client,
+            sim_inputs(
+                card.sim_id,
+                card.registration_secret,
+                GROUP_SENSORS.group_id,
+            ),
+        )
+    };
+    run(SIM_1)
+        .await
+        .expect("the run without a subscriber succeeds");
+
+    let spans = Spans::default();
+    let guard = tracing::subscriber::set_default(spans.clone());
+    run(SIM_2)
+        .await
+        .expect("the run with a subscriber succeeds");
+    drop(guard);
+
+    let step = |name: &str, operation: &str, status: u16| {
+        format!(
+            "arazzo.step workflow=\"register-and-activate-sim\" step=\"{name}\" operation=\"{operation}\" status={status}"
+        )
+    };
+    assert_eq!(
+        *spans.0.lock().expect("lock"),
+        vec![
+            "arazzo.workflow workflow=\"register-and-activate-sim\"".to_owned(),
+            step("registerSim", "registerSim", 201),
+            step("activateSim", "activateSim", 200),
+            step("setSimGroup", "setSimGroup", 200),
+            step("confirmSim", "getSim", 200),
+        ]
+    );
+}
+
 #[test]
 fn generated_enums_keep_values_the_description_did_not_list() {
     let status: SimStatus = serde_json::from_str("\"standby\"").expect("known");

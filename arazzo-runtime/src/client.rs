@@ -44,7 +44,7 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
-    servers: BTreeMap<String, String>,
+    servers: BTreeMap<String, Server>,
     credentials: BTreeMap<String, Credential>,
     observer: Option<StepObserver>,
     pub(crate) max_response_bytes: usize,
@@ -66,8 +66,20 @@ impl Client {
         self.inner
             .servers
             .get(source)
-            .map(String::as_str)
-            .unwrap_or(default)
+            .map_or(default, |server| server.text.as_str())
+    }
+
+    /// The base URL for a source description as [`Client::server`] gives it, and, when it is one
+    /// set with [`ClientBuilder::server`], that URL parsed (once, when the client was built).
+    pub(crate) fn server_url<'a>(
+        &'a self,
+        source: &str,
+        default: &'a str,
+    ) -> (&'a str, Option<&'a reqwest::Url>) {
+        match self.inner.servers.get(source) {
+            Some(server) => (&server.text, Some(&server.url)),
+            None => (default, None),
+        }
     }
 
     pub(crate) fn credential(&self, scheme: &str) -> Option<&Credential> {
@@ -96,8 +108,14 @@ impl Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let servers: BTreeMap<&String, &String> = self
+            .inner
+            .servers
+            .iter()
+            .map(|(source, server)| (source, &server.text))
+            .collect();
         f.debug_struct("Client")
-            .field("servers", &self.inner.servers)
+            .field("servers", &servers)
             .field(
                 "credentials",
                 &self.inner.credentials.keys().collect::<Vec<_>>(),
@@ -108,6 +126,12 @@ impl fmt::Debug for Client {
             .field("workflow_timeout", &self.inner.workflow_timeout)
             .finish_non_exhaustive()
     }
+}
+
+/// A server set with [`ClientBuilder::server`]: as given, and parsed.
+struct Server {
+    text: String,
+    url: reqwest::Url,
 }
 
 /// Configures a [`Client`].
@@ -152,7 +176,7 @@ impl ClientBuilder {
     /// The key for an `apiKey` security scheme, by its name in `components.securitySchemes`.
     pub fn api_key(mut self, scheme: impl Into<String>, key: impl Into<Secret>) -> Self {
         self.credentials
-            .insert(scheme.into(), Credential::ApiKey(key.into()));
+            .insert(scheme.into(), Credential::api_key(key.into()));
         self
     }
 
@@ -160,7 +184,7 @@ impl ClientBuilder {
     /// `oauth2` / `openIdConnect` one).
     pub fn bearer(mut self, scheme: impl Into<String>, token: impl Into<Secret>) -> Self {
         self.credentials
-            .insert(scheme.into(), Credential::Bearer(token.into()));
+            .insert(scheme.into(), Credential::bearer(token.into()));
         self
     }
 
@@ -173,10 +197,7 @@ impl ClientBuilder {
     ) -> Self {
         self.credentials.insert(
             scheme.into(),
-            Credential::Basic {
-                user: user.into(),
-                password: password.into(),
-            },
+            Credential::basic(&user.into(), password.into()),
         );
         self
     }
@@ -348,14 +369,22 @@ impl ClientBuilder {
                 }
             }
         }
-        for (source, url) in &self.servers {
-            let parsed = reqwest::Url::parse(url)
+        let mut servers = BTreeMap::new();
+        for (source, url) in self.servers {
+            let parsed = reqwest::Url::parse(&url)
                 .map_err(|e| Error::Config(format!("server for `{source}` ({url}): {e}")))?;
             if parsed.cannot_be_a_base() {
                 return Err(Error::Config(format!(
                     "server for `{source}` ({url}) is not a base URL"
                 )));
             }
+            servers.insert(
+                source,
+                Server {
+                    text: url,
+                    url: parsed,
+                },
+            );
         }
         let correlation_header = self
             .correlation_header
@@ -376,7 +405,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                servers: self.servers,
+                servers,
                 credentials: self.credentials,
                 observer: self.observer,
                 max_response_bytes: self

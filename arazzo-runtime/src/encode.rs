@@ -1,5 +1,7 @@
 //! Percent-encoding for the parts of a request a value can land in.
 
+use std::borrow::Cow;
+
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 /// Everything but RFC 3986 unreserved characters and a few safe sub-delimiters: a path parameter
@@ -33,15 +35,12 @@ const COOKIE_VALUE: &AsciiSet = &CONTROLS
 
 /// Encodes `value` as one path segment. `.` and `..` are refused: URL normalisation would turn
 /// them into "this directory" and "the parent directory" whatever their encoding.
-pub(crate) fn path_segment(value: &str) -> Result<String, String> {
+pub(crate) fn path_segment(value: &str) -> Result<Cow<'_, str>, String> {
     if value == "." || value == ".." || value.eq_ignore_ascii_case("%2e") {
         return Err(format!("`{value}` cannot be sent as a path segment"));
     }
-    // Pushed piece by piece into one buffer: `to_string` would grow it through `fmt`, an
-    // allocation per doubling, on every path parameter of every request.
-    let mut out = String::with_capacity(value.len());
-    out.extend(utf8_percent_encode(value, PATH_SEGMENT));
-    Ok(out)
+    // A value with nothing to encode (an id, usually) is used as it is, without a copy.
+    Ok(utf8_percent_encode(value, PATH_SEGMENT).into())
 }
 
 pub(crate) fn cookie_value(value: &str) -> String {

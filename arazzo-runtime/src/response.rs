@@ -23,8 +23,8 @@ pub struct StepResponse {
     body: Bytes,
     /// The body as JSON, or why it is not.
     json: OnceLock<Result<Value, String>>,
-    /// Where the members of a JSON object body are, once a step output has read one.
-    members: OnceLock<Option<crate::seek::Members>>,
+    /// How step outputs read the body straight from its text, decided when the first one does.
+    seekable: OnceLock<Seekable>,
     /// To mask its credentials in error excerpts (only read when an error is made).
     client: Client,
     /// What was sent, when the step reads it (`StepRequest::keep_sent`).
@@ -46,7 +46,7 @@ impl StepResponse {
             headers,
             body,
             json: OnceLock::new(),
-            members: OnceLock::new(),
+            seekable: OnceLock::new(),
             client,
             sent,
         }
@@ -266,7 +266,6 @@ impl StepResponse {
         // The usual case, a JSON body that no criterion has parsed yet: decode just the value at
         // the pointer. Anything else (already parsed, not JSON, not a `T`) takes the path below.
         if self.json.get().is_none()
-            && self.declares_json()
             && let Some(found) = self.seek(pointer)
         {
             return Ok(found);
@@ -284,14 +283,19 @@ impl StepResponse {
     }
 
     /// The value at `pointer` read straight from the body (see [`crate::seek`]): through the
-    /// body's members when it is an object, found in one pass for all the step's outputs.
+    /// body's members when it is an object, found in one pass for all the step's outputs. `None`
+    /// when the body does not say it is JSON, or this cannot read it.
     fn seek<T: DeserializeOwned>(&self, pointer: &str) -> Option<Option<T>> {
-        match self
-            .members
-            .get_or_init(|| crate::seek::Members::of(&self.body))
-        {
-            Some(members) => members.at_pointer(&self.body, pointer),
-            None => crate::seek::at_pointer(&self.body, pointer),
+        let seekable = self.seekable.get_or_init(|| {
+            if !self.declares_json() {
+                return Seekable::NotJson;
+            }
+            crate::seek::Members::of(&self.body).map_or(Seekable::Whole, Seekable::Members)
+        });
+        match seekable {
+            Seekable::Members(members) => members.at_pointer(&self.body, pointer),
+            Seekable::Whole => crate::seek::at_pointer(&self.body, pointer),
+            Seekable::NotJson => None,
         }
     }
 
@@ -338,6 +342,16 @@ impl StepResponse {
         }
         excerpt
     }
+}
+
+/// How step outputs are read straight from a response body's text.
+enum Seekable {
+    /// A JSON object: through its members, found in one pass.
+    Members(crate::seek::Members),
+    /// JSON of another kind (or an object with an escaped member name): from the whole body.
+    Whole,
+    /// The `Content-Type` says it is not JSON: outputs take the slow path, which says so.
+    NotJson,
 }
 
 /// `value` decoded as `T`; what is wrong names the member where it is, as a path from the value

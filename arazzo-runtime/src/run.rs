@@ -145,7 +145,9 @@ struct Scope {
 }
 
 tokio::task_local! {
-    static SCOPE: Scope;
+    // Boxed: the task-local future moves its value in and out of the thread-local slot on every
+    // poll of the run, a pointer rather than the whole scope.
+    static SCOPE: Box<Scope>;
 }
 
 /// Runs the body of workflow `workflow`: an outermost run gets the client's whole-run deadline
@@ -171,14 +173,14 @@ where
         .correlation_header
         .as_ref()
         .and_then(|_| reqwest::header::HeaderValue::from_str(&fresh_correlation()).ok());
-    let scope = Scope {
+    let scope = Box::new(Scope {
         correlation,
         outermost: workflow,
         running: Cell::new(None),
         secrets: RefCell::new(Vec::new()),
         carried: Cell::new(None),
         completed: RefCell::new(Vec::new()),
-    };
+    });
     let limit = client.inner.workflow_timeout;
     Correlated::Outermost {
         run: SCOPE.scope(
@@ -198,7 +200,7 @@ pin_project_lite::pin_project! {
         /// A called workflow: runs in its caller's scope.
         Nested { #[pin] run: F },
         /// An outermost run, in a scope of its own and within its deadline.
-        Outermost { #[pin] run: TaskLocalFuture<Scope, Deadline<F>> },
+        Outermost { #[pin] run: TaskLocalFuture<Box<Scope>, Deadline<F>> },
     }
 }
 
@@ -297,6 +299,16 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
         when.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
+}
+
+/// Whether an INFO span can be seen: a `tracing` subscriber may want it (the subscribers' most
+/// verbose level admits INFO; the span's callsite then decides as usual), or `tracing` may pass
+/// it on to a `log` logger that admits INFO. When neither, the runtime's spans are
+/// `Span::none()`: a disabled span still costs its fields and, where `tracing`'s `log` feature
+/// is on, a check of the logger on every poll of the run.
+pub(crate) fn spans_wanted() -> bool {
+    tracing::Level::INFO <= tracing::level_filters::LevelFilter::current()
+        || log::Level::Info <= log::max_level()
 }
 
 /// A step output that must have been set by now; an error naming both steps when a `goto` skipped

@@ -28,12 +28,13 @@ pub(crate) fn at_pointer<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Opt
     Some(found)
 }
 
-/// The members of a body that is a JSON object: where each one's name and value are in the body.
-/// Made in one pass, so that a step reading several outputs from one response decodes each from
-/// its member's text instead of going through the whole body once per output.
+/// The members of a body that is a JSON object: where each one's name is in the body (its value
+/// follows it, up to the next name). Made in one pass, so that a step reading several outputs
+/// from one response decodes each from its member's text instead of going through the whole body
+/// once per output.
 pub(crate) struct Members {
-    /// `(name, value)` byte ranges in the body, in the body's order.
-    entries: Vec<(Range<usize>, Range<usize>)>,
+    /// The byte ranges of the names in the body, in the body's order.
+    names: Vec<Range<usize>>,
 }
 
 impl Members {
@@ -41,27 +42,9 @@ impl Members {
     /// escape (its text is then not the name: such bodies take [`at_pointer`] on the whole body).
     pub(crate) fn of(body: &[u8]) -> Option<Members> {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let mut entries = de::Deserializer::deserialize_map(&mut deserializer, Names(body)).ok()?;
+        let names = de::Deserializer::deserialize_map(&mut deserializer, Names(body)).ok()?;
         deserializer.end().ok()?;
-        for i in 0..entries.len() {
-            let name_end = entries.get(i)?.0.end;
-            // After the name: its closing quote, `:`, the value; before the next name's opening
-            // quote (or the object's `}`): `,` and whitespace, which JSON allows nowhere else.
-            let start = skip_whitespace(body, name_end + 1).checked_add(1)?;
-            let start = skip_whitespace(body, start);
-            let end = match entries.get(i + 1) {
-                Some((next, _)) => {
-                    let comma = skip_whitespace_back(body, next.start.checked_sub(1)?);
-                    skip_whitespace_back(body, comma.checked_sub(1)?)
-                }
-                None => {
-                    let brace = skip_whitespace_back(body, body.len());
-                    skip_whitespace_back(body, brace.checked_sub(1)?)
-                }
-            };
-            entries.get_mut(i)?.1 = start..end;
-        }
-        Some(Members { entries })
+        Some(Members { names })
     }
 
     /// The value at `pointer` in `body` (which these are the members of), as [`at_pointer`]
@@ -82,14 +65,32 @@ impl Members {
         };
         // A repeated member: the last one wins, as when parsing into a `Value`.
         let found = self
-            .entries
+            .names
             .iter()
-            .rev()
-            .find(|(name, _)| body.get(name.clone()) == Some(token.as_bytes()));
+            .rposition(|name| body.get(name.clone()) == Some(token.as_bytes()));
         match found {
-            Some((_, value)) => at_pointer(body.get(value.clone())?, rest),
+            Some(i) => at_pointer(body.get(self.value(body, i)?)?, rest),
             None => Some(None),
         }
+    }
+
+    /// Where the value of member `i` is: after its name's closing quote, `:` and whitespace; up
+    /// to the whitespace, `,` and whitespace before the next name's opening quote (or the
+    /// whitespace before the object's `}`), which JSON allows nowhere else.
+    fn value(&self, body: &[u8], i: usize) -> Option<Range<usize>> {
+        let colon = skip_whitespace(body, self.names.get(i)?.end + 1);
+        let start = skip_whitespace(body, colon + 1);
+        let end = match self.names.get(i + 1) {
+            Some(next) => {
+                let comma = skip_whitespace_back(body, next.start.checked_sub(1)?);
+                skip_whitespace_back(body, comma.checked_sub(1)?)
+            }
+            None => {
+                let brace = skip_whitespace_back(body, body.len());
+                skip_whitespace_back(body, brace.checked_sub(1)?)
+            }
+        };
+        (start <= end).then_some(start..end)
     }
 }
 
@@ -116,8 +117,8 @@ fn is_whitespace(byte: u8) -> bool {
 struct Names<'b>(&'b [u8]);
 
 impl<'de> de::Visitor<'de> for Names<'_> {
-    /// Each name's range, and an empty range where its value's goes.
-    type Value = Vec<(Range<usize>, Range<usize>)>;
+    /// Each name's range.
+    type Value = Vec<Range<usize>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
@@ -128,7 +129,7 @@ impl<'de> de::Visitor<'de> for Names<'_> {
         let mut names = Vec::with_capacity(map.size_hint().unwrap_or(32));
         while let Some(name) = map.next_key_seed(Name(self.0))? {
             map.next_value::<IgnoredAny>()?;
-            names.push((name, 0..0));
+            names.push(name);
         }
         Ok(names)
     }
