@@ -570,10 +570,9 @@ impl Machine<'_> {
         quote!(if #holds { #then })
     }
 
-    /// A workflow output's value (`reader` `None`), or a step output read from the workflow's
-    /// scope, typed as the plan decided.
-    /// The value of an output in its type, kept as the plan says. `output`: the step output
-    /// being kept (its name and expression name the errors of reading the response).
+    /// The value of an output in its type, kept as the plan says: a workflow output's
+    /// (`reader` `None`), or a step output's read from the workflow's scope. `output`: the step
+    /// output being kept (its name and expression name the errors of reading the response).
     fn kept(
         &self,
         value: &ValuePlan,
@@ -729,26 +728,21 @@ fn parameter_tokens(param: &ParameterPlan, scope: Scope) -> TokenStream {
             }
             None => value,
         };
+        let styled = |method: TokenStream, (style, explode): (ParameterStyle, bool)| {
+            let style = parameter_style_tokens(style, rt);
+            quote!(request.#method(#name, &#value, #style, #explode)?;)
+        };
         match (param.location, param.style) {
-            (
-                ParameterLocation::Path | ParameterLocation::Query | ParameterLocation::Header,
-                Some((style, explode)),
-            ) => {
-                let style = parameter_style_tokens(style, rt);
-                let method = match param.location {
-                    ParameterLocation::Path => quote!(styled_path_param),
-                    ParameterLocation::Query => quote!(styled_query_param),
-                    _ => quote!(styled_header_param),
-                };
-                quote!(request.#method(#name, &#value, #style, #explode)?;)
-            }
-            _ => match param.location {
-                ParameterLocation::Path => quote!(request.path_param(#name, &#value)?;),
-                ParameterLocation::Query => quote!(request.query_param(#name, &#value);),
-                ParameterLocation::Querystring => quote!(request.query_string(&#value);),
-                ParameterLocation::Header => quote!(request.header_param(#name, &#value)?;),
-                ParameterLocation::Cookie => quote!(request.cookie_param(#name, &#value);),
-            },
+            (ParameterLocation::Path, Some(style)) => styled(quote!(styled_path_param), style),
+            (ParameterLocation::Query, Some(style)) => styled(quote!(styled_query_param), style),
+            (ParameterLocation::Header, Some(style)) => styled(quote!(styled_header_param), style),
+            (ParameterLocation::Path, None) => quote!(request.path_param(#name, &#value)?;),
+            (ParameterLocation::Query, None) => quote!(request.query_param(#name, &#value);),
+            (ParameterLocation::Header, None) => quote!(request.header_param(#name, &#value)?;),
+            // A querystring parameter is the whole query; cookies are always sent as `form`
+            // (README, Semantics), so neither has a style to apply.
+            (ParameterLocation::Querystring, _) => quote!(request.query_string(&#value);),
+            (ParameterLocation::Cookie, _) => quote!(request.cookie_param(#name, &#value);),
         }
     };
     match &param.presence {
