@@ -19,8 +19,9 @@ mod shapes {
 use shapes::*;
 
 /// A device by id: `full` has every member and some the description does not list, `bare` only
-/// the required ones and one port, `no-lat` lacks the required `location.lat`, `closed` sends a member the
-/// closed `Firmware` schema does not list.
+/// the required ones and one port, `no-lat` lacks the required `location.lat`, `other-extra` has
+/// an `extra` without `anything`, `closed` sends a member the closed `Firmware` schema does not
+/// list.
 async fn device(Path(id): Path<String>) -> Json<Value> {
     Json(match id.as_str() {
         "full" => json!({
@@ -38,6 +39,8 @@ async fn device(Path(id): Path<String>) -> Json<Value> {
             json!({"id": "bare", "location": {"lat": 1.0, "lon": 2}, "ports": [{"number": 7}]})
         }
         "no-lat" => json!({"id": "no-lat", "location": {"lon": 2.0}}),
+        "other-extra" => json!({"id": "other-extra", "location": {"lat": 1, "lon": 2},
+                                "extra": {"something": 1}}),
         _ => json!({"id": "closed", "location": {"lat": 1, "lon": 2},
                     "firmware": {"version": "1", "signedBy": "x"}}),
     })
@@ -137,6 +140,40 @@ async fn a_body_decodes_into_the_struct_of_its_schema_ignoring_members_it_does_n
         out.firmware_channel,
         Some(FirmwareChannel::Other("nightly".into()))
     );
+    // Below a member the schema leaves untyped (`extra: {type: object}`), JSON; `Option`
+    // because `extra` is optional.
+    assert_eq!(out.extra_first, Some(json!(1)));
+}
+
+/// README, Semantics: a declared output whose pointer finds nothing is an error, also where the
+/// pointer goes below what the schema types (a `serde_json::Value` could hold `null`, but
+/// nothing was found).
+#[tokio::test]
+async fn a_pointer_into_an_untyped_member_that_finds_nothing_is_an_error_not_null() {
+    let client = start().await;
+    let out = read_extra(&client, ReadExtraInputs { id: "full".into() })
+        .await
+        .expect("found");
+    assert_eq!(out.first, json!(1));
+    let err = read_extra(
+        &client,
+        ReadExtraInputs {
+            id: "other-extra".into(),
+        },
+    )
+    .await
+    .expect_err("nothing at #/anything/0");
+    assert!(
+        matches!(
+            err,
+            Error::OutputUnavailable {
+                source_step: "get",
+                output: "extra",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -148,6 +185,7 @@ async fn optional_members_left_out_are_none() {
     assert_eq!(out.first_port.open, None);
     assert_eq!(out.owner_email, None);
     assert_eq!(out.firmware_channel, None);
+    assert_eq!(out.extra_first, None);
 }
 
 /// OpenAPI 3.0.3 Schema Object `required`: a response without a required member does not fit

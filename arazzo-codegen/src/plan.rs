@@ -925,7 +925,13 @@ pub(crate) fn kept(value: &ValuePlan, types: &TypeRegistry) -> (RustType, Keep) 
                 RustType::Option(Box::new(ty)),
                 Keep::Member { certain: false },
             ),
-            None => (RustType::Json, Keep::Computed { decode: false }),
+            // Into a part the schema leaves untyped: a `serde_json::Value`, still read as a
+            // member, so that finding nothing is an error rather than `null`.
+            None if *certain => (RustType::Json, Keep::Member { certain: true }),
+            None => (
+                RustType::Option(Box::new(RustType::Json)),
+                Keep::Member { certain: false },
+            ),
         },
         _ => (RustType::Json, Keep::Computed { decode: false }),
     }

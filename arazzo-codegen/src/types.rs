@@ -40,6 +40,16 @@ pub enum RustType {
     Named(TypeId),
 }
 
+/// A JSON pointer token that no value of the pointer's type can have (see
+/// [`TypeRegistry::pointer_outside`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PointerOutside {
+    /// The token, unescaped.
+    pub token: String,
+    /// The members the struct there declares (empty where the value there has none).
+    pub members: Vec<String>,
+}
+
 /// A generated type: its place in the [`TypeRegistry`] of the expansion. The plan names
 /// generated types only by id; `emit` looks the id up for the name and module the registry
 /// decided, and renders the path from the module it is writing.
@@ -285,6 +295,11 @@ impl TypeRegistry {
                     let def = self.struct_def(*id)?;
                     &def.fields.iter().find(|f| f.wire == *token)?.ty
                 }
+                // The schema says nothing below here: whatever is there, as JSON.
+                RustType::Json if optional => {
+                    return Some(RustType::Option(Box::new(RustType::Json)));
+                }
+                RustType::Json => return Some(RustType::Json),
                 _ => return None,
             };
         }
@@ -294,6 +309,49 @@ impl TypeRegistry {
         } else {
             ty
         })
+    }
+
+    /// Where `pointer` leaves what a value of type `ty` can hold, if it does: a member its
+    /// struct does not declare (a decoded struct keeps only its schema's members, unknown ones
+    /// are dropped), a non-index token into an array, or any token into a string, number or
+    /// boolean. `None` while the pointer stays inside the type, or once it reaches a part the
+    /// schema leaves untyped (`serde_json::Value`, a map's values, a union), whose members
+    /// nothing at compile time knows.
+    pub fn pointer_outside(&self, ty: &RustType, pointer: &JsonPointer) -> Option<PointerOutside> {
+        let mut ty = ty;
+        let mut optional = false;
+        for token in pointer.tokens() {
+            let outside = |members: Vec<String>| PointerOutside {
+                token: token.to_owned(),
+                members,
+            };
+            ty = match present(ty, &mut optional) {
+                RustType::Vec(item) if token.parse::<usize>().is_ok() => item,
+                RustType::Vec(_) => return Some(outside(Vec::new())),
+                RustType::Named(id) => {
+                    let def = self.struct_def(*id)?;
+                    match def.fields.iter().find(|f| f.wire == *token) {
+                        Some(field) => &field.ty,
+                        None => {
+                            return Some(outside(
+                                def.fields.iter().map(|f| f.wire.clone()).collect(),
+                            ));
+                        }
+                    }
+                }
+                RustType::String
+                | RustType::Secret
+                | RustType::I64
+                | RustType::I32
+                | RustType::F64
+                | RustType::Bool
+                | RustType::U16 => return Some(outside(Vec::new())),
+                RustType::Json | RustType::Map(_) | RustType::Option(_) | RustType::Boxed(_) => {
+                    return None;
+                }
+            };
+        }
+        None
     }
 
     /// Reserves a type name in the current module for an item generated elsewhere (a

@@ -357,3 +357,32 @@ workflows:
         .collect();
     assert_eq!(places, ["15:37", "17:40", "19:40"]);
 }
+
+/// A step output decoded into its schema's type keeps only the members the schema declares, so
+/// a pointer into it naming another member could only ever read nothing: an error where the
+/// pointer is written, instead of a `null` at run time.
+#[test]
+fn a_pointer_into_a_typed_step_output_must_name_a_member_of_its_schema() {
+    let arazzo = document(
+        "          - {name: id, in: path, value: $inputs.id}",
+        "            id: $inputs.id",
+    )
+    .replace(
+        "          id: $response.body#/id\n    outputs:\n      id: $steps.tag.outputs.id",
+        "          thing: $response.body\n    outputs:\n      id: $steps.tag.outputs.thing#/ID\n      same: $steps.tag.outputs.thing#/id",
+    );
+    let dir = project("pointer-outside", &arazzo);
+    let expansion = expand("flow.arazzo.yml", &Options::new(&dir));
+    let found: Vec<(String, Option<String>)> = expansion
+        .diagnostics
+        .iter()
+        .map(|d| (d.to_string(), d.hint.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "flow.arazzo.yml:27:11: `$steps.tag.outputs.thing#/ID` never finds `ID`: the output is decoded into the type of its schema, which has no such member (members the schema does not declare are dropped); did you mean `id`?".to_owned(),
+            Some("did you mean `id`?".to_owned())
+        )]
+    );
+}

@@ -68,7 +68,7 @@ pub mod __private {
     pub use crate::response::StepResponse;
     pub use crate::run::{
         Run, available, completed, correlated, inputs_from, jsonpath, jsonpath_matches, pointer,
-        query_component, replace, require_completed, retype, select,
+        query_component, replace, require_completed, retype, retype_present, select,
     };
     pub use crate::style::{ParameterStyle, parameter_content};
     pub use crate::value::{TemplatePart, template, template_of_present, to_json, to_text};

@@ -405,6 +405,27 @@ pub fn retype<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// [`retype`] for an output that must be there: `null`, which is also what a pointer that
+/// finds nothing gives, is the output unavailable, even where the type (`serde_json::Value`)
+/// could hold it.
+pub fn retype_present<T: serde::de::DeserializeOwned>(
+    value: Value,
+    workflow: &'static str,
+    reader: Option<&'static str>,
+    source_step: &'static str,
+    output: &'static str,
+) -> Result<T, Error> {
+    if value.is_null() {
+        return Err(Error::OutputUnavailable {
+            workflow,
+            reader,
+            source_step,
+            output,
+        });
+    }
+    retype(value, workflow, reader, source_step, output)
+}
+
 /// A value embedded in a `querystring` template, form-encoded so that it stays one value.
 pub fn query_component(value: &Value) -> Value {
     let text = crate::value::to_text(value).unwrap_or_default();

@@ -645,9 +645,14 @@ impl Machine<'_> {
                     Some(reader) => quote!(::std::option::Option::Some(#reader)),
                     None => quote!(::std::option::Option::None),
                 };
+                // A member that may be absent is an `Option`; any other must be there.
+                let function = match ty {
+                    RustType::Option(_) => quote!(retype),
+                    _ => quote!(retype_present),
+                };
                 let ty = type_tokens(ty, rt, self.paths);
                 let retype = |value: TokenStream| {
-                    quote!(#rt::__private::retype::<#ty>(
+                    quote!(#rt::__private::#function::<#ty>(
                         #rt::__private::pointer(&#rt::__private::to_json(#value), #pointer),
                         #workflow, #reader_tokens, #step, #output,
                     )?)

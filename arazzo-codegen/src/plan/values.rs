@@ -750,6 +750,22 @@ impl Planner<'_> {
             self.error(pos, message, None);
             return None;
         }
+        // A decoded output keeps only what its schema declares: a member it lacks is never there.
+        if let Some((pointer, outside)) = pointer
+            .as_ref()
+            .and_then(|p| Some((p, self.types.pointer_outside(&found.ty, p)?)))
+        {
+            let hint = suggest(&outside.token, outside.members.iter().map(String::as_str));
+            self.error(
+                pos,
+                format!(
+                    "`$steps.{step}.outputs.{output}#{pointer}` never finds `{}`: the output is decoded into the type of its schema, which has no such member (members the schema does not declare are dropped)",
+                    outside.token
+                ),
+                hint,
+            );
+            return None;
+        }
         Some(ValuePlan::StepOutput {
             var: found.var.clone(),
             ty: found.ty.clone(),
