@@ -115,10 +115,16 @@ fn expand(input: MacroInput) -> proc_macro2::TokenStream {
             const _: &[u8] = ::core::include_bytes!(#f);
         )
     });
-    let errors = expansion
-        .diagnostics
-        .iter()
-        .map(|d| syn::Error::new(span, d.to_string()).to_compile_error());
+    // Under the path of the document the mistake is in, when it is one of those named; else
+    // (an OpenAPI description, an imported document) under the first.
+    let errors = expansion.diagnostics.iter().map(|d| {
+        let span = input
+            .paths
+            .iter()
+            .find(|path| same_file(&path.value(), &d.file))
+            .map_or(span, LitStr::span);
+        syn::Error::new(span, d.to_string()).to_compile_error()
+    });
     // On failure `tokens` is empty and `stubs` stands in for it, so the caller's uses of the
     // workflow functions and structs still resolve (in rust-analyzer too) and no error but the
     // document's is reported.
@@ -130,4 +136,10 @@ fn expand(input: MacroInput) -> proc_macro2::TokenStream {
         #tokens
         #stubs
     }
+}
+
+/// Whether a path named in the call and a diagnostic's file are the same file, as written
+/// (a leading `./` aside).
+fn same_file(named: &str, file: &str) -> bool {
+    named.trim_start_matches("./") == file.trim_start_matches("./")
 }
