@@ -205,7 +205,9 @@ pub struct ParameterPlan {
     pub content: Option<String>,
 }
 
-/// An OpenAPI 3.x Parameter Object `style` the runtime serialises.
+/// An OpenAPI 3.x Parameter Object `style` the runtime serialises. It mirrors the runtime's
+/// `ParameterStyle` variant for variant: the generator does not depend on the runtime, and emit
+/// names the runtime's variant for each of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParameterStyle {
     /// `form` (query, cookie).

@@ -284,7 +284,7 @@ impl OAuthCredential {
             scheme = target.scheme.name(),
             grant_type
         );
-        let response = target
+        let request = target
             .client
             .inner
             .http
@@ -295,16 +295,8 @@ impl OAuthCredential {
                 "application/x-www-form-urlencoded",
             )
             .header(reqwest::header::ACCEPT, "application/json")
-            .body(body)
-            .send()
-            .instrument(span)
-            .await
-            .map_err(|e| TokenError::Unavailable(transport(e)))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| TokenError::Unavailable(transport(e)))?;
+            .body(body);
+        let (status, body) = json_exchange(request).instrument(span).await?;
         if !status.is_success() {
             let mut secrets = self.secrets();
             secrets.extend(
@@ -422,6 +414,23 @@ fn refusal(status: u16, body: &[u8], secrets: &[&str]) -> TokenError {
     }
 }
 
+/// Sends a request to the token or discovery endpoint and reads its whole answer; a failure on
+/// the way is the token unavailable.
+async fn json_exchange(
+    request: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, bytes::Bytes), TokenError> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| TokenError::Unavailable(transport(e)))?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| TokenError::Unavailable(transport(e)))?;
+    Ok((status, body))
+}
+
 fn transport(error: reqwest::Error) -> String {
     let error = error.without_url();
     let mut text = format!("cannot reach the token endpoint: {error}");
@@ -511,20 +520,13 @@ impl Target<'_> {
     /// Reads `token_endpoint` from the OpenID Connect discovery document.
     async fn discover(&self, url: &str) -> Result<String, TokenError> {
         let url = self.resolve(url)?;
-        let response = self
+        let request = self
             .client
             .inner
             .http
             .get(&url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| TokenError::Unavailable(transport(e)))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| TokenError::Unavailable(transport(e)))?;
+            .header(reqwest::header::ACCEPT, "application/json");
+        let (status, body) = json_exchange(request).await?;
         let discovery: Option<Discovery> = status
             .is_success()
             .then(|| serde_json::from_slice(&body).ok())
